@@ -57,3 +57,14 @@ extern "C" __global__ void __launch_bounds__(ELEMENTWISE_BLOCK)
 relu_backward(float* dx, const float* dy, const float* x, long long n) {
     GRID_STRIDE_LOOP(i, n) dx[i] = x[i] > 0.0f ? dy[i] : 0.0f;
 }
+
+// residual_add_backward: da[i] = dy[i], db[i] = dy[i], the gradient of out = a + b split to both inputs in
+// one pass (input gradients: written). da and db must not alias each other; either may alias dy.
+extern "C" __global__ void __launch_bounds__(ELEMENTWISE_BLOCK)
+residual_add_backward(float* da, float* db, const float* dy, long long n) {
+    GRID_STRIDE_LOOP(i, n) {
+        const float g = dy[i];
+        da[i] = g;
+        db[i] = g;
+    }
+}

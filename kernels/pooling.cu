@@ -1,0 +1,181 @@
+// pooling.cu: 2-D max and average pooling forward and backward, global average pooling.
+//
+// Math (the CPU reference's, CudaCnn.Ops.Pool2dParams): x [N,C,H,W] -> y [N,C,OH,OW]; output cell (oh, ow)
+// covers input rows oh*sH - pH .. oh*sH - pH + kH - 1 (columns likewise), clipped to the input; OH/OW come
+// from the host (floor or ceil mode are the same kernel).
+//   max:  y = max over the window's real cells (padded cells never win; ties go to the first cell in
+//         row-major order); argmax = h * W + w of the winner, an int32 index within its (n, c) plane.
+//   avg:  y = sum over the window's real cells / divisor, divisor = the window's cell count clipped to the
+//         padded input [-pH, H + pH) x [-pW, W + pW) when padding counts, else its real cell count.
+//   global average: y[n,c] = mean over the H*W plane.
+// Backward (input gradients, written `=`):
+//   max_pool2d_backward_scatter: dx[argmax] = dy, for stride >= kernel on both axes, where each input cell lies
+//     in at most one window: no atomics and no collisions. dx must be zeroed first (the launcher fills it).
+//   max_pool2d_backward_gather:  any geometry (overlapping windows, 3x3 stride 2): one thread per input cell
+//     sums dy over the windows that cover it and whose argmax it is, in a fixed order (deterministic).
+//   avg_pool2d_backward: gather; each input cell sums dy / divisor over the windows that cover it.
+//   global_avg_pool_backward: dx[n,c,h,w] = dy[n,c] / (H*W).
+// Launch: POOL_BLOCK threads; one thread per output (forward, scatter) or per input cell (gather), flat
+// NCHW order so consecutive lanes touch consecutive w (coalesced on the written side); grid-stride loops.
+// global_avg_pool_forward: one warp per (n, c) plane, POOL_BLOCK / 32 planes per block.
+#include "common.cuh"
+
+#define POOL_BLOCK 256
+
+// Window and plane geometry. Kernels take it as separate int parameters (POOL_GEOMETRY_PARAMS, in this order)
+// and rebuild it with POOL_GEOMETRY, since a launch passes 4- and 8-byte scalars only.
+struct PoolGeometry {
+    int height, width, outHeight, outWidth;
+    int kernelH, kernelW, strideH, strideW, padH, padW;
+    int countIncludePad;  // average pooling only
+};
+#define POOL_GEOMETRY_PARAMS                                                                      \
+    int height, int width, int outHeight, int outWidth, int kernelH, int kernelW, int strideH, \
+        int strideW, int padH, int padW, int countIncludePad
+#define POOL_GEOMETRY                                                                                      \
+    const PoolGeometry g = {height, width, outHeight, outWidth, kernelH, kernelW, strideH, strideW, padH, \
+                            padW, countIncludePad}
+
+// The range [first, last] of output indices along one axis whose window covers input index i.
+__device__ __forceinline__ int2 covering_outputs(int i, int kernel, int stride, int pad, int outSize) {
+    const int shifted = i + pad;
+    const int first = shifted < kernel ? 0 : (shifted - kernel) / stride + 1;
+    const int last = min(shifted / stride, outSize - 1);
+    return make_int2(first, last);
+}
+
+// Average pooling's divisor for output (oh, ow).
+__device__ __forceinline__ float avg_divisor(const PoolGeometry& g, int oh, int ow) {
+    int h0 = oh * g.strideH - g.padH, w0 = ow * g.strideW - g.padW;
+    int h1 = h0 + g.kernelH, w1 = w0 + g.kernelW;
+    if (g.countIncludePad) {
+        h1 = min(h1, g.height + g.padH);
+        w1 = min(w1, g.width + g.padW);
+    } else {
+        h0 = max(h0, 0);
+        w0 = max(w0, 0);
+        h1 = min(h1, g.height);
+        w1 = min(w1, g.width);
+    }
+    return (float)((h1 - h0) * (w1 - w0));
+}
+
+// y and argmax: N*C*OH*OW each; x: N*C*H*W. planes = N*C.
+extern "C" __global__ void __launch_bounds__(POOL_BLOCK)
+max_pool2d_forward(float* __restrict__ y, int* __restrict__ argmax, const float* __restrict__ x, long long planes,
+                   POOL_GEOMETRY_PARAMS) {
+    POOL_GEOMETRY;
+    const long long outPlane = (long long)g.outHeight * g.outWidth;
+    GRID_STRIDE_LOOP(i, planes * outPlane) {
+        const long long plane = i / outPlane;
+        const int o = (int)(i - plane * outPlane);
+        const int oh = o / g.outWidth, ow = o - oh * g.outWidth;
+        const int hStart = max(oh * g.strideH - g.padH, 0), wStart = max(ow * g.strideW - g.padW, 0);
+        const int hEnd = min(oh * g.strideH - g.padH + g.kernelH, g.height);
+        const int wEnd = min(ow * g.strideW - g.padW + g.kernelW, g.width);
+        const float* in = x + plane * g.height * g.width;
+        int best = hStart * g.width + wStart;
+        float bestValue = in[best];
+        for (int h = hStart; h < hEnd; h++)
+            for (int w = wStart; w < wEnd; w++) {
+                const float v = in[h * g.width + w];
+                if (v > bestValue) {
+                    bestValue = v;
+                    best = h * g.width + w;
+                }
+            }
+        y[i] = bestValue;
+        argmax[i] = best;
+    }
+}
+
+// Stride >= kernel on both axes; dx zeroed beforehand. One thread per output.
+extern "C" __global__ void __launch_bounds__(POOL_BLOCK)
+max_pool2d_backward_scatter(float* __restrict__ dx, const float* __restrict__ dy, const int* __restrict__ argmax,
+                            long long planes, POOL_GEOMETRY_PARAMS) {
+    POOL_GEOMETRY;
+    const long long outPlane = (long long)g.outHeight * g.outWidth;
+    GRID_STRIDE_LOOP(i, planes * outPlane) {
+        const long long plane = i / outPlane;
+        dx[plane * g.height * g.width + argmax[i]] = dy[i];
+    }
+}
+
+// Any geometry. One thread per input cell.
+extern "C" __global__ void __launch_bounds__(POOL_BLOCK)
+max_pool2d_backward_gather(float* __restrict__ dx, const float* __restrict__ dy, const int* __restrict__ argmax,
+                           long long planes, POOL_GEOMETRY_PARAMS) {
+    POOL_GEOMETRY;
+    const long long inPlane = (long long)g.height * g.width, outPlane = (long long)g.outHeight * g.outWidth;
+    GRID_STRIDE_LOOP(i, planes * inPlane) {
+        const long long plane = i / inPlane;
+        const int cell = (int)(i - plane * inPlane);
+        const int h = cell / g.width, w = cell - h * g.width;
+        const int2 rows = covering_outputs(h, g.kernelH, g.strideH, g.padH, g.outHeight);
+        const int2 cols = covering_outputs(w, g.kernelW, g.strideW, g.padW, g.outWidth);
+        const long long base = plane * outPlane;
+        float sum = 0.0f;
+        for (int oh = rows.x; oh <= rows.y; oh++)
+            for (int ow = cols.x; ow <= cols.y; ow++) {
+                const long long o = base + oh * g.outWidth + ow;
+                if (argmax[o] == cell) sum += dy[o];
+            }
+        dx[i] = sum;
+    }
+}
+
+extern "C" __global__ void __launch_bounds__(POOL_BLOCK)
+avg_pool2d_forward(float* __restrict__ y, const float* __restrict__ x, long long planes, POOL_GEOMETRY_PARAMS) {
+    POOL_GEOMETRY;
+    const long long outPlane = (long long)g.outHeight * g.outWidth;
+    GRID_STRIDE_LOOP(i, planes * outPlane) {
+        const long long plane = i / outPlane;
+        const int o = (int)(i - plane * outPlane);
+        const int oh = o / g.outWidth, ow = o - oh * g.outWidth;
+        const int hStart = max(oh * g.strideH - g.padH, 0), wStart = max(ow * g.strideW - g.padW, 0);
+        const int hEnd = min(oh * g.strideH - g.padH + g.kernelH, g.height);
+        const int wEnd = min(ow * g.strideW - g.padW + g.kernelW, g.width);
+        const float* in = x + plane * g.height * g.width;
+        float sum = 0.0f;
+        for (int h = hStart; h < hEnd; h++)
+            for (int w = wStart; w < wEnd; w++) sum += in[h * g.width + w];
+        y[i] = sum / avg_divisor(g, oh, ow);
+    }
+}
+
+extern "C" __global__ void __launch_bounds__(POOL_BLOCK)
+avg_pool2d_backward(float* __restrict__ dx, const float* __restrict__ dy, long long planes, POOL_GEOMETRY_PARAMS) {
+    POOL_GEOMETRY;
+    const long long inPlane = (long long)g.height * g.width, outPlane = (long long)g.outHeight * g.outWidth;
+    GRID_STRIDE_LOOP(i, planes * inPlane) {
+        const long long plane = i / inPlane;
+        const int cell = (int)(i - plane * inPlane);
+        const int h = cell / g.width, w = cell - h * g.width;
+        const int2 rows = covering_outputs(h, g.kernelH, g.strideH, g.padH, g.outHeight);
+        const int2 cols = covering_outputs(w, g.kernelW, g.strideW, g.padW, g.outWidth);
+        const float* grad = dy + plane * outPlane;
+        float sum = 0.0f;
+        for (int oh = rows.x; oh <= rows.y; oh++)
+            for (int ow = cols.x; ow <= cols.y; ow++) sum += grad[oh * g.outWidth + ow] / avg_divisor(g, oh, ow);
+        dx[i] = sum;
+    }
+}
+
+// One warp per plane: lanes stride the plane (coalesced), then a shuffle reduction.
+extern "C" __global__ void __launch_bounds__(POOL_BLOCK)
+global_avg_pool_forward(float* __restrict__ y, const float* __restrict__ x, long long planes, long long planeSize) {
+    const int lane = threadIdx.x % 32;
+    const long long warps = global_thread_count() / 32;
+    for (long long plane = global_thread_index() / 32; plane < planes; plane += warps) {
+        const float* in = x + plane * planeSize;
+        float sum = 0.0f;
+        for (long long j = lane; j < planeSize; j += 32) sum += in[j];
+        sum = warp_reduce_sum(sum);
+        if (lane == 0) y[plane] = sum / (float)planeSize;
+    }
+}
+
+extern "C" __global__ void __launch_bounds__(POOL_BLOCK)
+global_avg_pool_backward(float* __restrict__ dx, const float* __restrict__ dy, long long planes, long long planeSize) {
+    GRID_STRIDE_LOOP(i, planes * planeSize) dx[i] = dy[i / planeSize] / (float)planeSize;
+}
