@@ -4,7 +4,8 @@
 // covers input rows oh*sH - pH .. oh*sH - pH + kH - 1 (columns likewise), clipped to the input; OH/OW come
 // from the host (floor or ceil mode are the same kernel).
 //   max:  y = max over the window's real cells (padded cells never win; ties go to the first cell in
-//         row-major order); argmax = h * W + w of the winner, an int32 index within its (n, c) plane.
+//         row-major order; the first NaN wins, so NaN propagates); argmax = h * W + w of the winner, an int32
+//         index within its (n, c) plane.
 //   avg:  y = sum over the window's real cells / divisor, divisor = the window's cell count clipped to the
 //         padded input [-pH, H + pH) x [-pW, W + pW) when padding counts, else its real cell count.
 //   global average: y[n,c] = mean over the H*W plane.
@@ -79,7 +80,7 @@ max_pool2d_forward(float* __restrict__ y, int* __restrict__ argmax, const float*
         for (int h = hStart; h < hEnd; h++)
             for (int w = wStart; w < wEnd; w++) {
                 const float v = in[h * g.width + w];
-                if (v > bestValue) {
+                if (v > bestValue || (v != v && bestValue == bestValue)) {  // the first NaN wins: NaN propagates
                     bestValue = v;
                     best = h * g.width + w;
                 }

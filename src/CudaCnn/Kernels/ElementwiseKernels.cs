@@ -19,7 +19,7 @@ public sealed class ElementwiseKernels(KernelLibrary library)
     private const int BlocksPerSmForOneWave = 2048 / (int)BlockSize;
 
     private readonly KernelLibrary _library = library ?? throw new ArgumentNullException(nameof(library));
-    private GpuKernel? _fill, _copy, _scale, _add, _axpy, _reluForward, _reluBackward;
+    private GpuKernel? _fill, _copy, _scale, _add, _axpy, _reluForward, _reluBackward, _residualAddBackward;
 
     /// <summary>output[i] = value for the whole buffer.</summary>
     public void Fill(DeviceBuffer<float> output, float value) => Fill(output, value, LengthOf(output, nameof(output)));
@@ -114,6 +114,20 @@ public sealed class ElementwiseKernels(KernelLibrary library)
         args.Add(dy);
         args.Add(x);
         Launch(ref _reluBackward, "relu_backward", count, ref args);
+    }
+
+    /// <summary>da[i] = dy[i] and db[i] = dy[i] (both written): the gradient of out = a + b, split in one pass.</summary>
+    public void ResidualAddBackward(DeviceBuffer<float> da, DeviceBuffer<float> db, DeviceBuffer<float> dy)
+    {
+        long count = SameLength(nameof(ResidualAddBackward), (dy, nameof(dy)), (da, nameof(da)), (db, nameof(db)));
+        Check(nameof(ResidualAddBackward), count, (da, nameof(da)), (db, nameof(db)), (dy, nameof(dy)));
+        if (da.Ptr == db.Ptr)
+            throw new ArgumentException($"{nameof(ResidualAddBackward)}: da and db are the same buffer; each input needs its own gradient", nameof(db));
+        var args = new KernelArgs();
+        args.Add(da);
+        args.Add(db);
+        args.Add(dy);
+        Launch(ref _residualAddBackward, "residual_add_backward", count, ref args);
     }
 
     private void Launch(ref GpuKernel? kernel, string name, long count, ref KernelArgs args)

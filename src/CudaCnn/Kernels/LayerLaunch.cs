@@ -1,0 +1,75 @@
+using CudaCnn.Runtime;
+
+namespace CudaCnn.Kernels;
+
+/// <summary>
+/// What the layer kernel launchers share: argument checks that run before any device call (null, disposed, wrong
+/// device, wrong length or shape, each message naming the operation, the argument, expected and actual values)
+/// and the launch geometry of grid-stride kernels. Allocation-free.
+/// </summary>
+internal sealed class LayerLaunch(KernelLibrary library, string fileName)
+{
+    /// <summary>Resident threads per SM on sm_70/80/90; a grid-stride kernel needs no more than one such wave.</summary>
+    private const int ThreadsPerSmForOneWave = 2048;
+
+    public KernelLibrary Library { get; } = library ?? throw new ArgumentNullException(nameof(library));
+    public IGpu Gpu => Library.Gpu;
+
+    /// <summary>The kernel of this launcher's file, resolved once into <paramref name="slot"/>.</summary>
+    public GpuKernel Kernel(ref GpuKernel? slot, string name) => slot ??= Library.Kernel(fileName, name);
+
+    /// <summary>A 1-D grid of <paramref name="block"/>-thread blocks covering <paramref name="items"/> work items,
+    /// capped at one wave of resident blocks (the kernels loop over the rest).</summary>
+    public LaunchConfig GridStride(long items, uint block)
+    {
+        long oneWave = (long)Math.Max(1, Gpu.Info.MultiprocessorCount) * (ThreadsPerSmForOneWave / block);
+        long blocks = Math.Clamp((items + block - 1) / block, 1, oneWave);
+        return new LaunchConfig(new Dim3((uint)blocks), new Dim3(block));
+    }
+
+    /// <summary>Checks a buffer: not null, not disposed, on this library's device, exactly <paramref name="length"/>
+    /// elements.</summary>
+    public void Buffer<T>(string op, DeviceBuffer<T>? buffer, string name, long length) where T : unmanaged
+    {
+        Device(op, buffer, name);
+        if (buffer!.Length != length)
+            throw new ArgumentException($"{op}: {name} has {buffer.Length} elements, expected {length}", name);
+    }
+
+    /// <summary>Checks a tensor: not null, not disposed, on this library's device, of shape <paramref name="expected"/>
+    /// (<paramref name="because"/> says where the expectation comes from, e.g. "x: [2,3,8,8]").</summary>
+    public void Tensor(string op, Tensor? tensor, string name, TensorShape expected, string because)
+    {
+        Device(op, tensor?.Buffer, name);
+        if (tensor!.Shape != expected)
+            throw new ArgumentException($"{op}: {name} has shape {tensor.Shape}, expected {expected} ({because})", name);
+    }
+
+    /// <summary>Checks a tensor is usable and NCHW (rank 4); returns its shape.</summary>
+    public TensorShape Nchw(string op, Tensor? tensor, string name)
+    {
+        Device(op, tensor?.Buffer, name);
+        if (tensor!.Shape.Rank != 4)
+            throw new ArgumentException($"{op}: {name} must be NCHW (rank 4), got {tensor.Shape}", name);
+        return tensor.Shape;
+    }
+
+    /// <summary>Not null, not disposed, allocated on this library's device.</summary>
+    public void Device<T>(string op, DeviceBuffer<T>? buffer, string name) where T : unmanaged
+    {
+        if (buffer is null) throw new ArgumentNullException(name, $"{op}: {name} is null");
+        if (!ReferenceEquals(buffer.Gpu, Gpu))
+            throw new ArgumentException(
+                $"{op}: {name} lives on {buffer.Gpu.Info.Name} ({buffer.Gpu.Info.Backend}), these kernels on {Gpu.Info.Name} ({Gpu.Info.Backend})",
+                name);
+        _ = buffer.Ptr; // throws ObjectDisposedException for a disposed buffer, before any launch
+    }
+
+    /// <summary>Whether every pointer is 16-byte aligned (float4 accesses).</summary>
+    public static bool Aligned16(params ReadOnlySpan<DevicePtr> pointers)
+    {
+        foreach (var p in pointers)
+            if (p.Address % 16 != 0) return false;
+        return true;
+    }
+}

@@ -1,0 +1,70 @@
+using CudaCnn.Ops;
+using CudaCnn.Runtime;
+
+namespace CudaCnn.Kernels;
+
+/// <summary>
+/// Launchers for kernels/lrn.cu: local response normalization across channels. The forward also writes the
+/// denominator's base, scale = k + a * (window sum of x^2), which the backward reuses. Every tensor has x's NCHW
+/// shape; arguments are checked before any device call.
+/// </summary>
+public sealed class LrnKernels(KernelLibrary library)
+{
+    public const string FileName = "lrn.cu";
+
+    /// <summary>LRN_BLOCK, the __launch_bounds__ of both kernels.</summary>
+    public const uint BlockSize = 256;
+
+    private readonly LayerLaunch _launch = new(library, FileName);
+    private GpuKernel? _forward, _backward;
+
+    /// <summary>y = x * scale^(-beta) and scale (both written).</summary>
+    public void Forward(Tensor x, LrnParams p, Tensor y, Tensor scale)
+    {
+        const string op = "Lrn.Forward";
+        ArgumentNullException.ThrowIfNull(p);
+        var shape = _launch.Nchw(op, x, nameof(x));
+        _launch.Tensor(op, y, nameof(y), shape, $"x: {shape}");
+        _launch.Tensor(op, scale, nameof(scale), shape, $"x: {shape}");
+        var args = new KernelArgs();
+        args.Add(y.Buffer);
+        args.Add(scale.Buffer);
+        args.Add(x.Buffer);
+        Launch(ref _forward, "lrn_forward", ref args, shape, p, withK: true);
+    }
+
+    /// <summary>dx (written) from dy, the forward's x, y and scale.</summary>
+    public void Backward(Tensor dy, Tensor x, Tensor y, Tensor scale, LrnParams p, Tensor dx)
+    {
+        const string op = "Lrn.Backward";
+        ArgumentNullException.ThrowIfNull(p);
+        var shape = _launch.Nchw(op, x, nameof(x));
+        string because = $"x: {shape}";
+        _launch.Tensor(op, dy, nameof(dy), shape, because);
+        _launch.Tensor(op, y, nameof(y), shape, because);
+        _launch.Tensor(op, scale, nameof(scale), shape, because);
+        _launch.Tensor(op, dx, nameof(dx), shape, because);
+        var args = new KernelArgs();
+        args.Add(dx.Buffer);
+        args.Add(dy.Buffer);
+        args.Add(x.Buffer);
+        args.Add(y.Buffer);
+        args.Add(scale.Buffer);
+        Launch(ref _backward, "lrn_backward", ref args, shape, p, withK: false);
+    }
+
+    /// <summary>Appends the geometry and coefficients (lrn.cu's order; a = p.SumScale) and launches one thread per pixel.</summary>
+    private void Launch(ref GpuKernel? slot, string name, ref KernelArgs args, TensorShape shape, LrnParams p, bool withK)
+    {
+        long spatial = (long)shape.H * shape.W;
+        args.Add(shape.N);
+        args.Add(shape.C);
+        args.Add(spatial);
+        args.Add(p.LookBehind);
+        args.Add(p.LookAhead);
+        args.Add((float)p.SumScale);
+        args.Add((float)p.Beta);
+        if (withK) args.Add((float)p.K);
+        _launch.Gpu.Launch(_launch.Kernel(ref slot, name), _launch.GridStride(shape.N * spatial, BlockSize), args);
+    }
+}
