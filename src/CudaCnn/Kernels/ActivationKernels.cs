@@ -59,12 +59,12 @@ public sealed class ActivationKernels(KernelLibrary library)
         _launch.Gpu.Launch(kernel, _launch.GridStride(vec4 ? (x.Length + 3) / 4 : x.Length, BlockSize), args);
     }
 
-    /// <summary>y[n,c,h,w] = f(x[n,c,h,w] + bias[c]); x and y NCHW of one shape, bias of C elements.</summary>
+    /// <summary>y[n,c,h,w] = f(x[n,c,h,w] + bias[c]); x and y [N, C, H, W] (or [N, C]) of one shape, bias of C elements.</summary>
     public void BiasForward(Tensor y, Tensor x, DeviceBuffer<float> bias, ActivationParams activation)
     {
         const string op = "BiasActivation.Forward";
         ArgumentNullException.ThrowIfNull(activation);
-        var shape = _launch.Nchw(op, x, nameof(x));
+        var shape = _launch.WithChannels(op, x, nameof(x));
         _launch.Tensor(op, y, nameof(y), shape, $"x: {shape}");
         _launch.Buffer(op, bias, nameof(bias), shape.C);
         long spatial = (long)shape.H * shape.W;
@@ -90,7 +90,7 @@ public sealed class ActivationKernels(KernelLibrary library)
     {
         const string op = "BiasActivation.Backward";
         ArgumentNullException.ThrowIfNull(activation);
-        var shape = _launch.Nchw(op, x, nameof(x));
+        var shape = _launch.WithChannels(op, x, nameof(x));
         _launch.Tensor(op, dy, nameof(dy), shape, $"x: {shape}");
         _launch.Tensor(op, dx, nameof(dx), shape, $"x: {shape}");
         _launch.Buffer(op, bias, nameof(bias), shape.C);

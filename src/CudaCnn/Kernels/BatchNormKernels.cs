@@ -27,7 +27,7 @@ public sealed class BatchNormKernels(KernelLibrary library)
     {
         const string op = "BatchNorm.ForwardTraining";
         ArgumentNullException.ThrowIfNull(p);
-        var shape = _launch.Nchw(op, x, nameof(x));
+        var shape = _launch.WithChannels(op, x, nameof(x));
         _launch.Tensor(op, y, nameof(y), shape, $"x: {shape}");
         ChannelVectors(op, shape, (gamma, nameof(gamma)), (beta, nameof(beta)), (runningMean, nameof(runningMean)),
             (runningVar, nameof(runningVar)), (saveMean, nameof(saveMean)), (saveInvStd, nameof(saveInvStd)));
@@ -57,7 +57,7 @@ public sealed class BatchNormKernels(KernelLibrary library)
     {
         const string op = "BatchNorm.ForwardInference";
         ArgumentNullException.ThrowIfNull(p);
-        var shape = _launch.Nchw(op, x, nameof(x));
+        var shape = _launch.WithChannels(op, x, nameof(x));
         _launch.Tensor(op, y, nameof(y), shape, $"x: {shape}");
         ChannelVectors(op, shape, (gamma, nameof(gamma)), (beta, nameof(beta)), (runningMean, nameof(runningMean)),
             (runningVar, nameof(runningVar)));
@@ -80,7 +80,7 @@ public sealed class BatchNormKernels(KernelLibrary library)
         DeviceBuffer<float> saveInvStd, Tensor dx, DeviceBuffer<float> dgamma, DeviceBuffer<float> dbeta)
     {
         const string op = "BatchNorm.Backward";
-        var shape = _launch.Nchw(op, x, nameof(x));
+        var shape = _launch.WithChannels(op, x, nameof(x));
         _launch.Tensor(op, dy, nameof(dy), shape, $"x: {shape}");
         _launch.Tensor(op, dx, nameof(dx), shape, $"x: {shape}");
         ChannelVectors(op, shape, (gamma, nameof(gamma)), (saveMean, nameof(saveMean)), (saveInvStd, nameof(saveInvStd)),

@@ -54,6 +54,16 @@ internal sealed class LayerLaunch(KernelLibrary library, string fileName)
         return tensor.Shape;
     }
 
+    /// <summary>Checks a tensor is usable and has a channel axis ([N, C] or [N, C, H, W]; C is axis 1, H*W is 1 for
+    /// rank 2); returns its shape.</summary>
+    public TensorShape WithChannels(string op, Tensor? tensor, string name)
+    {
+        Device(op, tensor?.Buffer, name);
+        if (tensor!.Shape.Rank < 2)
+            throw new ArgumentException($"{op}: {name} needs a channel axis ([N, C] or [N, C, H, W]), got {tensor.Shape}", name);
+        return tensor.Shape;
+    }
+
     /// <summary>Not null, not disposed, allocated on this library's device.</summary>
     public void Device<T>(string op, DeviceBuffer<T>? buffer, string name) where T : unmanaged
     {

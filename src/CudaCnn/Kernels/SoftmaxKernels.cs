@@ -3,8 +3,8 @@ using CudaCnn.Runtime;
 namespace CudaCnn.Kernels;
 
 /// <summary>
-/// Launchers for kernels/softmax.cu. Logits are [N, K] (or any shape whose first axis is the batch: each image's
-/// elements are one row of K = Elements / N classes); labels are N int32 class indices on the device. The loss is
+/// Launchers for kernels/softmax.cu. Logits are [N, K] or [N, K, 1, 1] (softmax over the classes of each image; a
+/// spatial softmax over the channels of every pixel is not provided); labels are N int32 class indices on the device. The loss is
 /// the mean over the batch, reduced by one block in a fixed order (deterministic).
 /// </summary>
 public sealed class SoftmaxKernels(KernelLibrary library)
@@ -78,11 +78,10 @@ public sealed class SoftmaxKernels(KernelLibrary library)
 
     private (int Rows, int Cols) Rows(string op, Tensor x)
     {
-        _launch.Device(op, x?.Buffer, nameof(x));
-        long cols = x!.Elements / x.Shape.N;
-        if (cols > int.MaxValue)
-            throw new ArgumentException($"{op}: rows of {cols} classes exceed {int.MaxValue} (x: {x.Shape})", nameof(x));
-        return (x.Shape.N, (int)cols);
+        var shape = _launch.WithChannels(op, x, nameof(x));
+        if (shape.H * shape.W != 1)
+            throw new ArgumentException($"{op}: x must be [N, K] or [N, K, 1, 1] (one row of K classes per image), got {shape}", nameof(x));
+        return (shape.N, shape.C);
     }
 
     private LaunchConfig WarpPerRow(int rows) => _launch.GridStride((long)rows * 32, BlockSize);

@@ -8,9 +8,12 @@ namespace CudaCnn.Tests.Kernels;
 
 public class PoolingKernelsTests
 {
-    /// <summary>Max pooling selects an input value: exact. Average pooling sums at most a window in float against the
-    /// reference's double: a few ulps of the largest term.</summary>
+    /// <summary>Max pooling selects an input value: exact. Its backward is exact where windows do not overlap, and
+    /// where they do a float sum of at most 4 dy in [-1, 1] against the reference's double: 3 roundings of at most
+    /// 4 * 2^-24 each. Average pooling sums at most a window in float against the reference's double: a few ulps of
+    /// the largest term.</summary>
     private static readonly Tolerance Exact = new(0, 0);
+    private static readonly Tolerance OverlappingSum = new(1e-6, 0);
     private static readonly Tolerance AvgTolerance = new(1e-6, 1e-5);
 
     public static TheoryData<int, int, int, int, int, int, int, OutputRounding> Geometries => new()
@@ -52,7 +55,7 @@ public class PoolingKernelsTests
 
         var dx = sim.Poisoned(xShape);
         kernels.MaxBackward(sim.Upload(yShape, dy), argmax, p, dx);
-        SimHarness.AssertClose("dx", expectedDx, dx.ToArray(), Exact, xShape);
+        SimHarness.AssertClose("dx", expectedDx, dx.ToArray(), PoolingKernels.MaxBackwardScatters(p) ? Exact : OverlappingSum, xShape);
     }
 
     [NvrtcTheory]
