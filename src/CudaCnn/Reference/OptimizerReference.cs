@@ -21,7 +21,7 @@ public static class OptimizerReference
         Validate(param, grad, step);
         ArgumentNullException.ThrowIfNull(p);
         bool momentum = p.Momentum != 0;
-        if (momentum) ReferenceChecks.Length(momentumBuffer!, param.LongLength, nameof(momentumBuffer), Op);
+        if (momentum) RequireBuffer(momentumBuffer, param.LongLength, $"SGD with momentum {p.Momentum}");
         for (long i = 0; i < param.LongLength; i++)
         {
             double g = grad[i] + p.WeightDecay * param[i];
@@ -42,7 +42,7 @@ public static class OptimizerReference
         ArgumentNullException.ThrowIfNull(p);
         ReferenceChecks.Length(squareAverage, param.LongLength, nameof(squareAverage), Op);
         bool momentum = p.Momentum > 0;
-        if (momentum) ReferenceChecks.Length(momentumBuffer!, param.LongLength, nameof(momentumBuffer), Op);
+        if (momentum) RequireBuffer(momentumBuffer, param.LongLength, $"RMSprop with momentum {p.Momentum}");
         for (long i = 0; i < param.LongLength; i++)
         {
             double g = grad[i] + p.WeightDecay * param[i];
@@ -75,6 +75,13 @@ public static class OptimizerReference
             secondMoment[i] = (float)v;
             param[i] = (float)(param[i] - stepSize * m / (Math.Sqrt(v) / secondCorrection + p.Epsilon));
         }
+    }
+
+    private static void RequireBuffer(float[]? momentumBuffer, long length, string what)
+    {
+        if (momentumBuffer is null)
+            throw new ArgumentNullException(nameof(momentumBuffer), $"{Op}: {what} needs a momentum buffer of {length} elements");
+        ReferenceChecks.Length(momentumBuffer, length, nameof(momentumBuffer), Op);
     }
 
     private static void Validate(float[] param, float[] grad, int step)

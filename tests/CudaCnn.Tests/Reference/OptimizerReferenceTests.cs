@@ -112,5 +112,7 @@ public class OptimizerReferenceTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new AdamParams(beta1: 1));
         Assert.Throws<ArgumentOutOfRangeException>(() => new RmsPropParams(-0.1));
         Assert.Throws<ArgumentOutOfRangeException>(() => OptimizerReference.Adam([1], [1], [0], [0], new AdamParams(), 0));
+        var error = Assert.Throws<ArgumentNullException>(() => OptimizerReference.Sgd([1], [1], null, new SgdParams(0.1, momentum: 0.9), 1));
+        Assert.Contains("SGD with momentum 0.9 needs a momentum buffer of 1 elements", error.Message);
     }
 }
