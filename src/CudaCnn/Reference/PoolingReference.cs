@@ -41,19 +41,16 @@ public static class PoolingReference
         var yShape = Shapes(dx, nameof(dx), xShape, p, dy, nameof(dy));
         ReferenceChecks.Length(argmax, yShape, nameof(argmax), Op);
         int inPlane = xShape.H * xShape.W, outPlane = yShape.H * yShape.W;
+        for (long o = 0; o < argmax.LongLength; o++)
+            if (argmax[o] < 0 || argmax[o] >= inPlane)
+                throw new ArgumentException($"{Op}: argmax[{o}] = {argmax[o]} is outside the {xShape.H}x{xShape.W} plane", nameof(argmax));
         Parallel.For(0, xShape.N, n =>
         {
             for (int c = 0; c < xShape.C; c++)
             {
                 long inStart = ((long)n * xShape.C + c) * inPlane, outStart = ((long)n * xShape.C + c) * outPlane;
                 var acc = new double[inPlane];
-                for (int o = 0; o < outPlane; o++)
-                {
-                    int winner = argmax[outStart + o];
-                    if (winner < 0 || winner >= inPlane)
-                        throw new ArgumentException($"{Op}: argmax[{outStart + o}] = {winner} is outside the {xShape.H}x{xShape.W} plane", nameof(argmax));
-                    acc[winner] += dy[outStart + o];
-                }
+                for (int o = 0; o < outPlane; o++) acc[argmax[outStart + o]] += dy[outStart + o];
                 for (int i = 0; i < inPlane; i++) dx[inStart + i] = (float)acc[i];
             }
         });

@@ -160,6 +160,13 @@ public class PoolingReferenceTests
         Assert.Equal(15, dx.Count(v => v == 0f)); // written, not accumulated into the NaN garbage
     }
 
+    [Fact]
+    public void ArgmaxOutsideThePlaneIsRejected()
+    {
+        var error = Assert.Throws<ArgumentException>(() => PoolingReference.MaxBackward(new float[4], [0, 1, 16, 2], TwoByTwo, new float[16], Plane4x4));
+        Assert.Contains("argmax[2] = 16 is outside the 4x4 plane", error.Message);
+    }
+
     /// <summary>Max pooling is not differentiable where a window's top two values are closer than this.</summary>
     private const float KinkRange = 2e-3f;
 
