@@ -18,13 +18,14 @@ public sealed class OptimizerKernels(KernelLibrary library)
     private readonly LayerLaunch _launch = new(library, FileName);
     private GpuKernel? _sgd, _rmsprop, _adam;
 
-    /// <summary>SGD step; <paramref name="momentumBuffer"/> is required when p.Momentum != 0 (it is set to the
-    /// gradient on the <paramref name="firstStep"/>, as PyTorch).</summary>
+    /// <summary>SGD step number <paramref name="step"/> (1-based); <paramref name="momentumBuffer"/> is required when
+    /// p.Momentum != 0 (step 1 sets it to the gradient, as PyTorch).</summary>
     public void Sgd(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float>? momentumBuffer,
-        SgdParams p, bool firstStep)
+        SgdParams p, int step)
     {
         const string op = "Sgd.Step";
         ArgumentNullException.ThrowIfNull(p);
+        Step(op, step);
         long n = Parameters(op, parameters, gradients);
         State(op, momentumBuffer, nameof(momentumBuffer), n, required: p.Momentum != 0, because: $"momentum is {p.Momentum}");
         var args = new KernelArgs();
@@ -37,7 +38,7 @@ public sealed class OptimizerKernels(KernelLibrary library)
         args.Add((float)p.Dampening);
         args.Add((float)p.WeightDecay);
         args.Add(p.Nesterov ? 1 : 0);
-        args.Add(firstStep ? 1 : 0);
+        args.Add(step == 1 ? 1 : 0);
         Launch(ref _sgd, "sgd_step", n, args);
     }
 
@@ -70,7 +71,7 @@ public sealed class OptimizerKernels(KernelLibrary library)
     {
         const string op = "Adam.Step";
         ArgumentNullException.ThrowIfNull(p);
-        if (step < 1) throw new ArgumentOutOfRangeException(nameof(step), step, $"{op}: the step number is 1-based, got {step}");
+        Step(op, step);
         long n = Parameters(op, parameters, gradients);
         State(op, firstMoment, nameof(firstMoment), n, required: true, because: "Adam keeps two moments");
         State(op, secondMoment, nameof(secondMoment), n, required: true, because: "Adam keeps two moments");
@@ -87,6 +88,11 @@ public sealed class OptimizerKernels(KernelLibrary library)
         args.Add((float)p.Epsilon);
         args.Add((float)p.WeightDecay);
         Launch(ref _adam, "adam_step", n, args);
+    }
+
+    private static void Step(string op, int step)
+    {
+        if (step < 1) throw new ArgumentOutOfRangeException(nameof(step), step, $"{op}: the step number is 1-based, got {step}");
     }
 
     private long Parameters(string op, DeviceBuffer<float> parameters, DeviceBuffer<float> gradients)
