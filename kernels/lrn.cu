@@ -16,12 +16,17 @@
 
 #define LRN_BLOCK 256
 
+// Flat index of channel 0 of pixel p (p < N * S): channel c of that pixel is at base + c * S.
+__device__ __forceinline__ long long lrn_pixel_base(long long pixel, int channels, long long spatial) {
+    const long long n = pixel / spatial;
+    return n * channels * spatial + (pixel - n * spatial);
+}
+
 extern "C" __global__ void __launch_bounds__(LRN_BLOCK)
 lrn_forward(float* __restrict__ y, float* __restrict__ scale, const float* __restrict__ x, int batch, int channels,
             long long spatial, int lookBehind, int lookAhead, float sumScale, float beta, float k) {
     GRID_STRIDE_LOOP(pixel, batch * spatial) {
-        const long long n = pixel / spatial;
-        const long long base = n * channels * spatial + (pixel - n * spatial);
+        const long long base = lrn_pixel_base(pixel, channels, spatial);
         for (int c = 0; c < channels; c++) {
             float sum = 0.0f;
             const int j1 = min(c + lookAhead, channels - 1);
@@ -43,8 +48,7 @@ lrn_backward(float* __restrict__ dx, const float* __restrict__ dy, const float* 
              int lookBehind, int lookAhead, float sumScale, float beta) {
     const float factor = 2.0f * sumScale * beta;
     GRID_STRIDE_LOOP(pixel, batch * spatial) {
-        const long long n = pixel / spatial;
-        const long long base = n * channels * spatial + (pixel - n * spatial);
+        const long long base = lrn_pixel_base(pixel, channels, spatial);
         for (int c = 0; c < channels; c++) {
             float sum = 0.0f;
             const int j1 = min(c + lookBehind, channels - 1);

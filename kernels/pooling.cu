@@ -45,6 +45,23 @@ __device__ __forceinline__ int2 covering_outputs(int i, int kernel, int stride, 
     return make_int2(first, last);
 }
 
+// Output cell o (flat within its plane) and its window clipped to the input: rows [h0, h1), columns [w0, w1).
+struct PoolWindow {
+    int oh, ow, h0, h1, w0, w1;
+};
+
+__device__ __forceinline__ PoolWindow pool_window(const PoolGeometry& g, int o) {
+    PoolWindow win;
+    win.oh = o / g.outWidth;
+    win.ow = o - win.oh * g.outWidth;
+    const int top = win.oh * g.strideH - g.padH, left = win.ow * g.strideW - g.padW;
+    win.h0 = max(top, 0);
+    win.w0 = max(left, 0);
+    win.h1 = min(top + g.kernelH, g.height);
+    win.w1 = min(left + g.kernelW, g.width);
+    return win;
+}
+
 // Average pooling's divisor for output (oh, ow).
 __device__ __forceinline__ float avg_divisor(const PoolGeometry& g, int oh, int ow) {
     int h0 = oh * g.strideH - g.padH, w0 = ow * g.strideW - g.padW;
@@ -69,16 +86,12 @@ max_pool2d_forward(float* __restrict__ y, int* __restrict__ argmax, const float*
     const long long outPlane = (long long)g.outHeight * g.outWidth;
     GRID_STRIDE_LOOP(i, planes * outPlane) {
         const long long plane = i / outPlane;
-        const int o = (int)(i - plane * outPlane);
-        const int oh = o / g.outWidth, ow = o - oh * g.outWidth;
-        const int hStart = max(oh * g.strideH - g.padH, 0), wStart = max(ow * g.strideW - g.padW, 0);
-        const int hEnd = min(oh * g.strideH - g.padH + g.kernelH, g.height);
-        const int wEnd = min(ow * g.strideW - g.padW + g.kernelW, g.width);
+        const PoolWindow win = pool_window(g, (int)(i - plane * outPlane));
         const float* in = x + plane * g.height * g.width;
-        int best = hStart * g.width + wStart;
+        int best = win.h0 * g.width + win.w0;
         float bestValue = in[best];
-        for (int h = hStart; h < hEnd; h++)
-            for (int w = wStart; w < wEnd; w++) {
+        for (int h = win.h0; h < win.h1; h++)
+            for (int w = win.w0; w < win.w1; w++) {
                 const float v = in[h * g.width + w];
                 if (v > bestValue || (v != v && bestValue == bestValue)) {  // the first NaN wins: NaN propagates
                     bestValue = v;
@@ -131,16 +144,12 @@ avg_pool2d_forward(float* __restrict__ y, const float* __restrict__ x, long long
     const long long outPlane = (long long)g.outHeight * g.outWidth;
     GRID_STRIDE_LOOP(i, planes * outPlane) {
         const long long plane = i / outPlane;
-        const int o = (int)(i - plane * outPlane);
-        const int oh = o / g.outWidth, ow = o - oh * g.outWidth;
-        const int hStart = max(oh * g.strideH - g.padH, 0), wStart = max(ow * g.strideW - g.padW, 0);
-        const int hEnd = min(oh * g.strideH - g.padH + g.kernelH, g.height);
-        const int wEnd = min(ow * g.strideW - g.padW + g.kernelW, g.width);
+        const PoolWindow win = pool_window(g, (int)(i - plane * outPlane));
         const float* in = x + plane * g.height * g.width;
         float sum = 0.0f;
-        for (int h = hStart; h < hEnd; h++)
-            for (int w = wStart; w < wEnd; w++) sum += in[h * g.width + w];
-        y[i] = sum / avg_divisor(g, oh, ow);
+        for (int h = win.h0; h < win.h1; h++)
+            for (int w = win.w0; w < win.w1; w++) sum += in[h * g.width + w];
+        y[i] = sum / avg_divisor(g, win.oh, win.ow);
     }
 }
 

@@ -18,26 +18,25 @@
 
 #define SOFTMAX_BLOCK 256
 
-// Row max and sum of exp(x - max) for the warp's row; every lane gets both.
-__device__ __forceinline__ float2 row_max_and_sum(const float* row, int cols, int lane) {
+// Softmax of one row by the calling warp: writes out[j] = exp(row[j] - m) / s and returns (m, s), the row max
+// and sum of exp(row - m), to every lane.
+__device__ __forceinline__ float2 softmax_row(float* out, const float* row, int cols, int lane) {
     float m = __int_as_float(0xff800000);  // -infinity (no <math.h> under NVRTC)
     for (int j = lane; j < cols; j += 32) m = fmaxf(m, row[j]);
     m = warp_reduce_max(m);
     float s = 0.0f;
     for (int j = lane; j < cols; j += 32) s += expf(row[j] - m);
-    return make_float2(m, warp_reduce_sum(s));
+    s = warp_reduce_sum(s);
+    const float inv = 1.0f / s;
+    for (int j = lane; j < cols; j += 32) out[j] = expf(row[j] - m) * inv;
+    return make_float2(m, s);
 }
 
 extern "C" __global__ void __launch_bounds__(SOFTMAX_BLOCK)
 softmax_forward(float* __restrict__ y, const float* __restrict__ x, int rows, int cols) {
     const int lane = threadIdx.x % 32;
     const long long warps = global_thread_count() / 32;
-    for (long long r = global_thread_index() / 32; r < rows; r += warps) {
-        const float* row = x + r * cols;
-        const float2 ms = row_max_and_sum(row, cols, lane);
-        const float inv = 1.0f / ms.y;
-        for (int j = lane; j < cols; j += 32) y[r * cols + j] = expf(row[j] - ms.x) * inv;
-    }
+    for (long long r = global_thread_index() / 32; r < rows; r += warps) softmax_row(y + r * cols, x + r * cols, cols, lane);
 }
 
 extern "C" __global__ void __launch_bounds__(SOFTMAX_BLOCK)
@@ -47,9 +46,7 @@ softmax_cross_entropy_forward(float* __restrict__ probs, float* __restrict__ row
     const long long warps = global_thread_count() / 32;
     for (long long r = global_thread_index() / 32; r < rows; r += warps) {
         const float* row = x + r * cols;
-        const float2 ms = row_max_and_sum(row, cols, lane);
-        const float inv = 1.0f / ms.y;
-        for (int j = lane; j < cols; j += 32) probs[r * cols + j] = expf(row[j] - ms.x) * inv;
+        const float2 ms = softmax_row(probs + r * cols, row, cols, lane);
         if (lane == 0) {
             const int label = labels[r];
             rowLoss[r] = label >= 0 && label < cols ? logf(ms.y) + ms.x - row[label] : __int_as_float(0x7fc00000);  // NaN
