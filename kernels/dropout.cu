@@ -6,10 +6,10 @@
 //   out[e] = keep ? in[e] * scale : 0     (scale = 1f / (1f - p), the float the host computes)        (=)
 // Forward applies it to x, backward to dy with the same (seed, offset): one kernel serves both directions.
 // The mask is REGENERATED in the backward pass, not stored: the backward then does exactly the forward's work
-// (one Philox call, ~100 integer instructions, per 4 elements: ~25 per element against 8 bytes moved, which an
-// H100 can issue at full HBM bandwidth), while a stored bit mask would save that compute but cost a buffer per
-// dropout layer, its traffic, and a state that could drift from (seed, offset); regeneration is bit-exact with
-// the forward by construction. Evaluation mode is the identity (the launcher
+// (one Philox call, ~100 integer PTX instructions, per 4 elements: ~25 per element against 8 bytes moved; not
+// measured on a GPU yet), while a stored bit mask would save that compute but cost a buffer per dropout layer,
+// its traffic, and a state that could drift from (seed, offset); regeneration is bit-exact with the forward by
+// construction. Evaluation mode is the identity (the launcher
 // copies, or does nothing in place).
 // Layout: flat buffers of n elements (any shape).
 // Launch: DROPOUT_BLOCK threads, one thread per group of 4 elements (one Philox call), grid-stride over
