@@ -5,6 +5,7 @@ public sealed class NvrtcException(string function, int code, string nvrtcMessag
     : Exception($"{function} failed with {NameOf(code)} ({code}): {nvrtcMessage}")
 {
     internal const int Success = 0;
+    internal const int CompilationFailed = 6;
 
     public string Function { get; } = function;
     public int Code { get; } = code;
