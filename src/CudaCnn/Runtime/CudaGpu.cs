@@ -39,7 +39,7 @@ public sealed unsafe class CudaGpu : IGpu
     }
 
     /// <summary>Opens device <paramref name="ordinal"/>; throws <see cref="GpuUnavailableException"/> when there is none.</summary>
-    public static CudaGpu Open(int ordinal = 0) => Open(ordinal, NvrtcCompilation.SupportedArchs);
+    public static CudaGpu Open(int ordinal = 0) => Open(ordinal, () => KernelCompiler.Shared.SupportedArchs);
 
     internal static CudaGpu Open(int ordinal, Func<IReadOnlyList<int>> nvrtcArchs)
     {

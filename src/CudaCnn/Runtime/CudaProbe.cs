@@ -79,7 +79,7 @@ public sealed record CudaProbe(
 
     internal static CudaProbe DriverMissing(NativeLibraryTrace trace)
     {
-        string names = string.Join(" / ", trace.Attempts.Select(a => Path.GetFileName(a.Path)).Distinct());
+        string names = string.Join(" / ", trace.Attempts.Select(a => a.Path.Split('/', '\\')[^1]).Distinct());
         return new CudaProbe(GpuUnavailableReason.DriverNotFound,
             $"No CUDA GPU: the NVIDIA driver library ({names}) is not installed or not loadable",
             new NativeLibraryNotFoundException(trace).Message, null, 0, 0);
