@@ -13,6 +13,9 @@ public sealed class CudaElementwiseTests : IDisposable
     // Odd and larger than one wave of blocks on small GPUs, so the grid-stride loop and the tail are exercised.
     private const int Count = 1_000_003;
 
+    // Memory cache only, shared by the tests of this class: each kernel file compiles once.
+    private static readonly KernelCompiler Compiler = new(cacheDirectory: null);
+
     private readonly CudaGpu _gpu = null!;
     private readonly KernelLibrary _library = null!;
     private readonly ElementwiseKernels _kernels = null!;
@@ -23,7 +26,7 @@ public sealed class CudaElementwiseTests : IDisposable
     {
         if (GpuRequirement.SkipReason is not null) return; // [GpuFact] skips every test; nothing to open
         _gpu = CudaGpu.Open();
-        _library = new KernelLibrary(_gpu, new KernelCompiler(cacheDirectory: null));
+        _library = new KernelLibrary(_gpu, Compiler);
         _kernels = new ElementwiseKernels(_library);
     }
 
@@ -100,7 +103,7 @@ public sealed class CudaElementwiseTests : IDisposable
     {
         var info = _gpu.Info;
         var other = CompileTarget.Sass(info.ComputeMajor == 8 ? 9 : 8, 0);
-        var module = new KernelCompiler(cacheDirectory: null).Compile(ElementwiseKernels.FileName, other);
+        var module = Compiler.Compile(ElementwiseKernels.FileName, other);
 
         var e = Assert.Throws<ArgumentException>(() => _gpu.LoadModule(module));
         Assert.Contains($"compiled for {other}", e.Message);
