@@ -69,7 +69,7 @@ public sealed record CudaEnvironment(
     {
         if (!NativeLibraries.TryLoad(library, out _, out var trace))
         {
-            string files = string.Join(", ", trace.Attempts.Select(a => a.Path.Split('/', '\\')[^1]).Distinct());
+            string files = string.Join(", ", CudaProbe.FileNames(trace));
             return new NativeLibraryStatus(library, null, null, $"not found ({files}; {trace.Attempts.Count} places tried). To install: {trace.InstallHint}", trace.Attempts);
         }
         try

@@ -79,11 +79,15 @@ public sealed record CudaProbe(
 
     internal static CudaProbe DriverMissing(NativeLibraryTrace trace)
     {
-        string names = string.Join(" / ", trace.Attempts.Select(a => a.Path.Split('/', '\\')[^1]).Distinct());
+        string names = string.Join(" / ", FileNames(trace));
         return new CudaProbe(GpuUnavailableReason.DriverNotFound,
             $"No CUDA GPU: the NVIDIA driver library ({names}) is not installed or not loadable",
             new NativeLibraryNotFoundException(trace).Message, null, 0, 0);
     }
+
+    /// <summary>The distinct file names a probe tried, in order (paths of either OS reduced to the name).</summary>
+    internal static IEnumerable<string> FileNames(NativeLibraryTrace trace) =>
+        trace.Attempts.Select(a => a.Path.Split('/', '\\')[^1]).Distinct();
 
     private static CudaProbe Failed(GpuUnavailableReason reason, string path, string summary, CUresult code) =>
         new(reason, summary, CudaException.FromDriver("cuInit", code).Message, path, 0, 0);
