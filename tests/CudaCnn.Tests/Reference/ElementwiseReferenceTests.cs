@@ -18,6 +18,19 @@ public class ElementwiseReferenceTests
     }
 
     [Fact]
+    public void FillScaleAndAxpyByHand()
+    {
+        var y = new float[3];
+        ElementwiseReference.Fill(y, 0.625f);
+        Assert.Equal([0.625f, 0.625f, 0.625f], y);
+        ElementwiseReference.Scale([1, -2, 4], -1.5f, y);
+        Assert.Equal([-1.5f, 3, -6], y);
+        ElementwiseReference.Axpy(0.5f, [2, 4, -8], y); // y += 0.5 x, accumulating onto the scaled values
+        Assert.Equal([-0.5f, 5, -10], y);
+        Assert.Throws<ArgumentException>(() => ElementwiseReference.Axpy(1f, [1, 2], y));
+    }
+
+    [Fact]
     public void FlattenKeepsTheBatchAndMultipliesTheRest()
     {
         Assert.Equal(new TensorShape(8, 9216), ElementwiseReference.FlattenShape(new TensorShape(8, 256, 6, 6)));
