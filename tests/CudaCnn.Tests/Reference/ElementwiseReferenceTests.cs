@@ -53,6 +53,33 @@ public class ElementwiseReferenceTests
     }
 
     [Fact]
+    public void AddAndConcatBackwardPassTheExhaustiveCheck()
+    {
+        var add = new GradientProblem
+        {
+            Name = "residual add",
+            Inputs = [RandomData.Uniform(15, 71), RandomData.Uniform(15, 72)],
+            InputNames = ["a", "b"],
+            OutputLength = 15,
+            Forward = (inputs, y) => ElementwiseReference.Add(inputs[0], inputs[1], y),
+            Backward = (_, dy, grads) => ElementwiseReference.AddBackward(dy, grads[0], grads[1]),
+        };
+        GradientProblems.AssertPasses(new GradientChecker().CheckExhaustive(add), 30);
+
+        TensorShape[] shapes = [new(2, 1, 3, 1), new(2, 3, 3, 1), new(2, 2, 3, 1)];
+        var concat = new GradientProblem
+        {
+            Name = "concat",
+            Inputs = shapes.Select((s, i) => RandomData.Uniform(s.Elements, 73 + (ulong)i)).ToArray(),
+            InputNames = ["x0", "x1", "x2"],
+            OutputLength = 36,
+            Forward = (inputs, y) => ElementwiseReference.Concat(inputs, shapes, y),
+            Backward = (_, dy, grads) => ElementwiseReference.ConcatBackward(dy, shapes, grads),
+        };
+        GradientProblems.AssertPasses(new GradientChecker().CheckExhaustive(concat), 36);
+    }
+
+    [Fact]
     public void ConcatRejectsMismatchedSpatialSizes()
     {
         var error = Assert.Throws<ArgumentException>(() => ElementwiseReference.ConcatShape([new(1, 2, 4, 4), new(1, 2, 4, 5)]));
