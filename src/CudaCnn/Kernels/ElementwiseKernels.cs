@@ -25,121 +25,78 @@ public sealed class ElementwiseKernels(KernelLibrary library)
     public void Fill(DeviceBuffer<float> output, float value) => Fill(output, value, LengthOf(output, nameof(output)));
 
     /// <summary>output[i] = value for i &lt; count.</summary>
-    public void Fill(DeviceBuffer<float> output, float value, long count)
-    {
-        Check(nameof(Fill), count, (output, nameof(output)));
-        var args = new KernelArgs();
-        args.Add(output);
-        args.Add(value);
-        Launch(ref _fill, "fill", count, ref args);
-    }
+    public void Fill(DeviceBuffer<float> output, float value, long count) =>
+        Run(ref _fill, "fill", nameof(Fill), count, value, (output, nameof(output)));
 
     /// <summary>output[i] = input[i]; the buffers must be the same length.</summary>
     public void Copy(DeviceBuffer<float> output, DeviceBuffer<float> input) =>
         Copy(output, input, SameLength(nameof(Copy), (output, nameof(output)), (input, nameof(input))));
 
-    public void Copy(DeviceBuffer<float> output, DeviceBuffer<float> input, long count)
-    {
-        Check(nameof(Copy), count, (output, nameof(output)), (input, nameof(input)));
-        var args = new KernelArgs();
-        args.Add(output);
-        args.Add(input);
-        Launch(ref _copy, "copy", count, ref args);
-    }
+    public void Copy(DeviceBuffer<float> output, DeviceBuffer<float> input, long count) =>
+        Run(ref _copy, "copy", nameof(Copy), count, null, (output, nameof(output)), (input, nameof(input)));
 
     /// <summary>output[i] = alpha * input[i]; in place allowed.</summary>
     public void Scale(DeviceBuffer<float> output, DeviceBuffer<float> input, float alpha) =>
         Scale(output, input, alpha, SameLength(nameof(Scale), (output, nameof(output)), (input, nameof(input))));
 
-    public void Scale(DeviceBuffer<float> output, DeviceBuffer<float> input, float alpha, long count)
-    {
-        Check(nameof(Scale), count, (output, nameof(output)), (input, nameof(input)));
-        var args = new KernelArgs();
-        args.Add(output);
-        args.Add(input);
-        args.Add(alpha);
-        Launch(ref _scale, "scale", count, ref args);
-    }
+    public void Scale(DeviceBuffer<float> output, DeviceBuffer<float> input, float alpha, long count) =>
+        Run(ref _scale, "scale", nameof(Scale), count, alpha, (output, nameof(output)), (input, nameof(input)));
 
     /// <summary>output[i] = a[i] + b[i]; in place allowed.</summary>
     public void Add(DeviceBuffer<float> output, DeviceBuffer<float> a, DeviceBuffer<float> b) =>
         Add(output, a, b, SameLength(nameof(Add), (output, nameof(output)), (a, nameof(a)), (b, nameof(b))));
 
-    public void Add(DeviceBuffer<float> output, DeviceBuffer<float> a, DeviceBuffer<float> b, long count)
-    {
-        Check(nameof(Add), count, (output, nameof(output)), (a, nameof(a)), (b, nameof(b)));
-        var args = new KernelArgs();
-        args.Add(output);
-        args.Add(a);
-        args.Add(b);
-        Launch(ref _add, "add", count, ref args);
-    }
+    public void Add(DeviceBuffer<float> output, DeviceBuffer<float> a, DeviceBuffer<float> b, long count) =>
+        Run(ref _add, "add", nameof(Add), count, null, (output, nameof(output)), (a, nameof(a)), (b, nameof(b)));
 
     /// <summary>y[i] += alpha * x[i] (accumulates; one fused multiply-add).</summary>
     public void Axpy(DeviceBuffer<float> y, DeviceBuffer<float> x, float alpha) =>
         Axpy(y, x, alpha, SameLength(nameof(Axpy), (y, nameof(y)), (x, nameof(x))));
 
-    public void Axpy(DeviceBuffer<float> y, DeviceBuffer<float> x, float alpha, long count)
-    {
-        Check(nameof(Axpy), count, (y, nameof(y)), (x, nameof(x)));
-        var args = new KernelArgs();
-        args.Add(y);
-        args.Add(x);
-        args.Add(alpha);
-        Launch(ref _axpy, "axpy", count, ref args);
-    }
+    public void Axpy(DeviceBuffer<float> y, DeviceBuffer<float> x, float alpha, long count) =>
+        Run(ref _axpy, "axpy", nameof(Axpy), count, alpha, (y, nameof(y)), (x, nameof(x)));
 
     /// <summary>output[i] = input[i] &gt; 0 ? input[i] : 0; in place allowed.</summary>
     public void ReluForward(DeviceBuffer<float> output, DeviceBuffer<float> input) =>
         ReluForward(output, input, SameLength(nameof(ReluForward), (output, nameof(output)), (input, nameof(input))));
 
-    public void ReluForward(DeviceBuffer<float> output, DeviceBuffer<float> input, long count)
-    {
-        Check(nameof(ReluForward), count, (output, nameof(output)), (input, nameof(input)));
-        var args = new KernelArgs();
-        args.Add(output);
-        args.Add(input);
-        Launch(ref _reluForward, "relu_forward", count, ref args);
-    }
+    public void ReluForward(DeviceBuffer<float> output, DeviceBuffer<float> input, long count) =>
+        Run(ref _reluForward, "relu_forward", nameof(ReluForward), count, null, (output, nameof(output)), (input, nameof(input)));
 
     /// <summary>dx[i] = x[i] &gt; 0 ? dy[i] : 0 (written, not accumulated); x is the forward input.</summary>
     public void ReluBackward(DeviceBuffer<float> dx, DeviceBuffer<float> dy, DeviceBuffer<float> x) =>
         ReluBackward(dx, dy, x, SameLength(nameof(ReluBackward), (dx, nameof(dx)), (dy, nameof(dy)), (x, nameof(x))));
 
-    public void ReluBackward(DeviceBuffer<float> dx, DeviceBuffer<float> dy, DeviceBuffer<float> x, long count)
-    {
-        Check(nameof(ReluBackward), count, (dx, nameof(dx)), (dy, nameof(dy)), (x, nameof(x)));
-        var args = new KernelArgs();
-        args.Add(dx);
-        args.Add(dy);
-        args.Add(x);
-        Launch(ref _reluBackward, "relu_backward", count, ref args);
-    }
+    public void ReluBackward(DeviceBuffer<float> dx, DeviceBuffer<float> dy, DeviceBuffer<float> x, long count) =>
+        Run(ref _reluBackward, "relu_backward", nameof(ReluBackward), count, null, (dx, nameof(dx)), (dy, nameof(dy)), (x, nameof(x)));
 
     /// <summary>da[i] = dy[i] and db[i] = dy[i] (both written): the gradient of out = a + b, split in one pass.</summary>
     public void ResidualAddBackward(DeviceBuffer<float> da, DeviceBuffer<float> db, DeviceBuffer<float> dy)
     {
         long count = SameLength(nameof(ResidualAddBackward), (dy, nameof(dy)), (da, nameof(da)), (db, nameof(db)));
-        Check(nameof(ResidualAddBackward), count, (da, nameof(da)), (db, nameof(db)), (dy, nameof(dy)));
-        if (da.Ptr == db.Ptr)
+        if (ReferenceEquals(da, db))
             throw new ArgumentException($"{nameof(ResidualAddBackward)}: da and db are the same buffer; each input needs its own gradient", nameof(db));
-        var args = new KernelArgs();
-        args.Add(da);
-        args.Add(db);
-        args.Add(dy);
-        Launch(ref _residualAddBackward, "residual_add_backward", count, ref args);
+        Run(ref _residualAddBackward, "residual_add_backward", nameof(ResidualAddBackward), count, null, (da, nameof(da)), (db, nameof(db)), (dy, nameof(dy)));
     }
 
-    private void Launch(ref GpuKernel? kernel, string name, long count, ref KernelArgs args)
+    /// <summary>
+    /// Validates, then launches <paramref name="name"/> with the arguments every kernel of the file takes, in
+    /// order: the buffers, the scalar if any, the 64-bit count.
+    /// </summary>
+    private void Run(ref GpuKernel? kernel, string name, string operation, long count, float? scalar,
+        params ReadOnlySpan<(DeviceBuffer<float> Buffer, string Name)> buffers)
     {
+        Check(operation, count, buffers);
         if (count == 0) return;
         kernel ??= _library.Kernel(FileName, name);
+        var args = new KernelArgs();
+        foreach (var (buffer, _) in buffers) args.Add(buffer);
+        if (scalar is float value) args.Add(value);
         args.Add(count);
         var gpu = _library.Gpu;
         long oneWave = (long)Math.Max(1, gpu.Info.MultiprocessorCount) * BlocksPerSmForOneWave;
         long blocks = Math.Min((count + BlockSize - 1) / BlockSize, oneWave);
-        var config = new LaunchConfig(new Dim3((uint)blocks), new Dim3(BlockSize));
-        gpu.Launch(kernel, config, args);
+        gpu.Launch(kernel, new LaunchConfig(new Dim3((uint)blocks), new Dim3(BlockSize)), args);
     }
 
     private static long LengthOf(DeviceBuffer<float> buffer, string argument)
@@ -161,7 +118,7 @@ public sealed class ElementwiseKernels(KernelLibrary library)
         return length;
     }
 
-    private void Check(string operation, long count, params ReadOnlySpan<(DeviceBuffer<float> Buffer, string Name)> buffers)
+    private void Check(string operation, long count, ReadOnlySpan<(DeviceBuffer<float> Buffer, string Name)> buffers)
     {
         if (count < 0)
             throw new ArgumentOutOfRangeException(nameof(count), count, $"{operation}: expected a non-negative element count");

@@ -2,7 +2,7 @@ using CudaCnn.Runtime;
 
 namespace CudaCnn.Reference;
 
-/// <summary>Residual add, flatten and channel concatenation.
+/// <summary>Residual add, flatten, channel concatenation, and the level-1 updates fill, scale and axpy.
 /// Add: y = a + b (same shapes); backward splits the gradient: da = dy, db = dy (both written).
 /// Flatten: [N, C, H, W] -&gt; [N, C*H*W]; NCHW is already row-major, so the data is unchanged (only the shape).
 /// Concat along channels: inputs [N, C_i, H, W] -&gt; y [N, sum C_i, H, W], input i at channel offset sum_{j &lt; i} C_j;
@@ -80,5 +80,28 @@ public static class ElementwiseReference
                 channelOffset += shapes[i].C;
             }
         }
+    }
+
+    /// <summary>y[i] = value.</summary>
+    public static void Fill(float[] y, float value)
+    {
+        ArgumentNullException.ThrowIfNull(y);
+        Array.Fill(y, value);
+    }
+
+    /// <summary>y[i] = alpha * x[i], one float rounding.</summary>
+    public static void Scale(float[] x, float alpha, float[] y)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ReferenceChecks.Length(y, x.LongLength, nameof(y), Op);
+        for (long i = 0; i < x.LongLength; i++) y[i] = alpha * x[i];
+    }
+
+    /// <summary>y[i] += alpha * x[i], computed in double and rounded once to float.</summary>
+    public static void Axpy(float alpha, float[] x, float[] y)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ReferenceChecks.Length(y, x.LongLength, nameof(y), Op);
+        for (long i = 0; i < x.LongLength; i++) y[i] = (float)((double)alpha * x[i] + y[i]);
     }
 }

@@ -36,6 +36,28 @@ public static class PoolingReference
         return yShape;
     }
 
+    /// <summary>For gradient checks: marks every cell within range of its window's maximum (other than the winner)
+    /// and that window's winner, i.e. the cells whose max-pooling winner could change under a perturbation of range.</summary>
+    public static bool[] MaxNearTies(float[] x, TensorShape xShape, Pool2dParams p, double range)
+    {
+        var yShape = p.OutputShape(xShape);
+        var y = new float[yShape.Elements];
+        var argmax = new int[yShape.Elements];
+        MaxForward(x, xShape, p, y, argmax);
+        var near = new bool[x.Length];
+        ForEachWindow(xShape, yShape, p, (plane, outIndex, window) =>
+        {
+            long winner = plane + argmax[outIndex];
+            for (int h = window.H0; h < window.H1; h++)
+                for (int w = window.W0; w < window.W1; w++)
+                {
+                    long i = plane + h * xShape.W + w;
+                    if (i != winner && y[outIndex] - x[i] < range) near[i] = near[winner] = true;
+                }
+        });
+        return near;
+    }
+
     public static void MaxBackward(float[] dy, int[] argmax, Pool2dParams p, float[] dx, TensorShape xShape)
     {
         var yShape = Shapes(dx, nameof(dx), xShape, p, dy, nameof(dy));
