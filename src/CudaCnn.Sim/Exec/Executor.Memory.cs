@@ -145,19 +145,46 @@ internal sealed partial class Executor
         int ab = ins.A * 32;
         ulong off = (ulong)ins.Offset;
         ulong misalign = (ulong)(elem - 1);
+        Span<int> at = stackalloc int[32];
+        int k = 0;
         for (uint m = exec; m != 0; m &= m - 1)
         {
             int l = BitOperations.TrailingZeroCount(m);
-            ulong rel = r[ab + l] + off - lo;
-            if (rel + (ulong)elem > limit || rel >= limit || ((r[ab + l] + off) & misalign) != 0) return false;
+            ulong addr = r[ab + l] + off;
+            ulong rel = addr - lo;
+            if (rel >= limit || rel + (ulong)elem > limit || (addr & misalign) != 0) return false;
+            at[k++] = (int)rel;
         }
         int d = ins.D * 32;
         var type = ins.Type;
-        for (uint m = exec; m != 0; m &= m - 1)
+        k = 0;
+        if (elem == 4)
         {
-            int l = BitOperations.TrailingZeroCount(m);
-            int at = (int)(r[ab + l] + off - lo);
-            r[d + l] = TyInfo.Extend(ReadBytes(data, at, elem), type);
+            bool signed = type == Ty.S32;
+            for (uint m = exec; m != 0; m &= m - 1)
+            {
+                int l = BitOperations.TrailingZeroCount(m);
+                uint v = Unsafe.ReadUnaligned<uint>(ref data[at[k++]]);
+                r[d + l] = signed ? (ulong)(long)(int)v : v;
+            }
+        }
+        else
+        {
+            for (uint m = exec; m != 0; m &= m - 1)
+            {
+                int l = BitOperations.TrailingZeroCount(m);
+                r[d + l] = TyInfo.Extend(ReadBytes(data, at[k++], elem), type);
+            }
+        }
+        if (ins.Space == Space.Shared && elem <= 4)
+        {
+            // One phase of 32 lanes: one wavefront unless two lanes want different words of one bank.
+            Span<ulong> words = stackalloc ulong[32];
+            for (int i = 0; i < k; i++) words[i] = (ulong)(at[i] >> 2);
+            _n[(int)Counter.SharedLoadRequests]++;
+            _n[(int)Counter.SharedLoadPhases]++;
+            _n[(int)Counter.SharedLoadWavefronts] += ConflictFree(words[..k]) ? 1 : SharedWavefronts(w, ref ins, exec, elem).Wavefronts;
+            return true;
         }
         CountAccess(w, ref ins, exec, elem, ins.Space, isStore: false);
         return true;
@@ -294,13 +321,17 @@ internal sealed partial class Executor
     /// <summary>True when no bank is asked for two different words (broadcasts allowed): one wavefront.</summary>
     private static bool ConflictFree(Span<ulong> words)
     {
-        Span<ulong> bankWord = stackalloc ulong[32];
-        bankWord.Fill(ulong.MaxValue);
+        Span<uint> bankWord = stackalloc uint[32];
+        uint used = 0;
         foreach (var word in words)
         {
             int bank = (int)(word & 31);
-            if (bankWord[bank] == ulong.MaxValue) bankWord[bank] = word;
-            else if (bankWord[bank] != word) return false;
+            if ((used & (1u << bank)) == 0)
+            {
+                used |= 1u << bank;
+                bankWord[bank] = (uint)word;
+            }
+            else if (bankWord[bank] != (uint)word) return false;
         }
         return true;
     }
