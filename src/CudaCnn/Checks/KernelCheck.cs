@@ -35,6 +35,24 @@ public sealed class CheckContext(KernelLibrary library) : IDisposable
         return buffer;
     }
 
+    /// <summary>A tensor uploaded from host values.</summary>
+    public Tensor Upload(TensorShape shape, float[] values) => Own(Tensor.FromHost(Gpu, shape, values));
+
+    /// <summary>A tensor filled with NaN (see <see cref="Poisoned(long)"/>).</summary>
+    public Tensor Poisoned(TensorShape shape)
+    {
+        var tensor = Own(new Tensor(Gpu, shape));
+        Gpu.Fill32(tensor.Ptr, BitConverter.SingleToUInt32Bits(float.NaN), shape.Elements);
+        return tensor;
+    }
+
+    public DeviceBuffer<int> Upload(int[] values)
+    {
+        var buffer = Own(new DeviceBuffer<int>(Gpu, values.LongLength));
+        buffer.CopyFrom(values);
+        return buffer;
+    }
+
     public T Own<T>(T resource) where T : IDisposable
     {
         _owned.Add(resource);

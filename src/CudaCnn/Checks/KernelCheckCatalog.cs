@@ -3,7 +3,11 @@ namespace CudaCnn.Checks;
 /// <summary>Every kernel check, grouped by op family. A family adds its cases here.</summary>
 public static class KernelCheckCatalog
 {
-    public static IReadOnlyList<KernelCheck> All { get; } = [.. ElementwiseChecks.Cases()];
+    public static IReadOnlyList<KernelCheck> All { get; } =
+    [
+        .. ElementwiseChecks.Cases(), .. PoolingChecks.Cases(), .. ActivationChecks.Cases(), .. LrnDropoutChecks.Cases(),
+        .. NormalizationChecks.Cases(), .. UpdateAndDataChecks.Cases(),
+    ];
 
     public static IReadOnlyList<string> Ops { get; } = [.. All.Select(c => c.Op).Distinct()];
 
