@@ -1,3 +1,4 @@
+using CudaCnn.Checks;
 using System.Text.RegularExpressions;
 using CudaCnn.Kernels;
 using CudaCnn.Ops;
@@ -9,13 +10,6 @@ namespace CudaCnn.Tests.Kernels;
 
 public class ActivationKernelsTests
 {
-    /// <summary>CUDA's expf, expm1f and tanhf are within 2 ulps and alpha is rounded to float once; the derivatives
-    /// 1 - t^2 and s(1 - s) lose absolute (not relative) precision near saturation, hence the absolute term.</summary>
-    private static readonly Tolerance Pointwise = new(1e-6, 1e-5);
-
-    /// <summary>dbias sums up to ~2,000 float terms in [-3, 3] per channel with a fixed tree vs the reference's double.</summary>
-    private static readonly Tolerance BiasSum = new(1e-4, 1e-5);
-
     public static TheoryData<ActivationKind> Kinds => new()
     {
         ActivationKind.Identity, ActivationKind.ReLU, ActivationKind.LeakyReLU, ActivationKind.ELU, ActivationKind.Tanh,
@@ -65,10 +59,10 @@ public class ActivationKernelsTests
                 var kernels = new ActivationKernels(sim.Library) { UseVectorKernels = vector };
                 var y = sim.PoisonedBuffer(n);
                 kernels.Forward(y, sim.Upload(x), a);
-                SimHarness.AssertClose($"y (n {n}, vector {vector})", expectedY, y.ToArray(), Pointwise);
+                SimHarness.AssertClose($"y (n {n}, vector {vector})", expectedY, y.ToArray(), LayerTolerances.Pointwise);
                 var dx = sim.PoisonedBuffer(n);
                 kernels.Backward(dx, sim.Upload(dy), sim.Upload(x), a);
-                SimHarness.AssertClose($"dx (n {n}, vector {vector})", expectedDx, dx.ToArray(), Pointwise);
+                SimHarness.AssertClose($"dx (n {n}, vector {vector})", expectedDx, dx.ToArray(), LayerTolerances.Pointwise);
             }
         }
     }
@@ -105,12 +99,12 @@ public class ActivationKernelsTests
         var biasDevice = sim.Upload(bias);
         var y = sim.Poisoned(shape);
         kernels.BiasForward(y, xDevice, biasDevice, a);
-        SimHarness.AssertClose("y", expectedY, y.ToArray(), Pointwise, shape);
+        SimHarness.AssertClose("y", expectedY, y.ToArray(), LayerTolerances.Pointwise, shape);
 
         var dx = sim.Poisoned(shape);
         var dbias = sim.Upload(initialDbias);
         kernels.BiasBackward(dx, dbias, sim.Upload(shape, dy), xDevice, biasDevice, a);
-        SimHarness.AssertClose("dx", expectedDx, dx.ToArray(), Pointwise, shape);
-        SimHarness.AssertClose("dbias (accumulated)", expectedDbias, dbias.ToArray(), BiasSum);
+        SimHarness.AssertClose("dx", expectedDx, dx.ToArray(), LayerTolerances.Pointwise, shape);
+        SimHarness.AssertClose("dbias (accumulated)", expectedDbias, dbias.ToArray(), LayerTolerances.ChannelSums);
     }
 }

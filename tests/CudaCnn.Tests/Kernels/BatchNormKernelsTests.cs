@@ -1,3 +1,4 @@
+using CudaCnn.Checks;
 using CudaCnn.Kernels;
 using CudaCnn.Ops;
 using CudaCnn.Reference;
@@ -8,13 +9,6 @@ namespace CudaCnn.Tests.Kernels;
 
 public class BatchNormKernelsTests
 {
-    /// <summary>Per-channel float sums (fixed tree) against the reference's double; y and dx are O(1) after
-    /// normalization, the statistics of O(1) inputs.</summary>
-    private static readonly Tolerance Normalized = new(2e-5, 2e-5);
-
-    /// <summary>dgamma and dbeta are sums of up to ~1,000 terms of size O(1).</summary>
-    private static readonly Tolerance ChannelSums = new(1e-4, 1e-5);
-
     public static TheoryData<int[]> Shapes => new()
     {
         new[] { 1, 1, 3, 3 },
@@ -59,23 +53,23 @@ public class BatchNormKernelsTests
         var saveInvStd = sim.PoisonedBuffer(shape.C);
         var y = sim.Poisoned(shape);
         kernels.ForwardTraining(xDevice, gammaDevice, betaDevice, rm, rv, p, y, saveMean, saveInvStd);
-        SimHarness.AssertClose("y", expected.Y, y.ToArray(), Normalized, shape);
-        SimHarness.AssertClose("saveMean", expected.SaveMean, saveMean.ToArray(), Normalized);
-        SimHarness.AssertClose("saveInvStd", expected.SaveInvStd, saveInvStd.ToArray(), Normalized);
-        SimHarness.AssertClose("runningMean", expected.RunningMean, rm.ToArray(), Normalized);
-        SimHarness.AssertClose("runningVar", expected.RunningVar, rv.ToArray(), Normalized);
+        SimHarness.AssertClose("y", expected.Y, y.ToArray(), LayerTolerances.Normalized, shape);
+        SimHarness.AssertClose("saveMean", expected.SaveMean, saveMean.ToArray(), LayerTolerances.Normalized);
+        SimHarness.AssertClose("saveInvStd", expected.SaveInvStd, saveInvStd.ToArray(), LayerTolerances.Normalized);
+        SimHarness.AssertClose("runningMean", expected.RunningMean, rm.ToArray(), LayerTolerances.Normalized);
+        SimHarness.AssertClose("runningVar", expected.RunningVar, rv.ToArray(), LayerTolerances.Normalized);
 
         var dx = sim.Poisoned(shape);
         var dgamma = sim.Upload(dgammaStart);
         var dbeta = sim.Upload(dbetaStart);
         kernels.Backward(sim.Upload(shape, dy), xDevice, gammaDevice, saveMean, saveInvStd, dx, dgamma, dbeta);
-        SimHarness.AssertClose("dx", expected.Dx, dx.ToArray(), Normalized, shape);
-        SimHarness.AssertClose("dgamma (accumulated)", expected.Dgamma, dgamma.ToArray(), ChannelSums);
-        SimHarness.AssertClose("dbeta (accumulated)", expected.Dbeta, dbeta.ToArray(), ChannelSums);
+        SimHarness.AssertClose("dx", expected.Dx, dx.ToArray(), LayerTolerances.Normalized, shape);
+        SimHarness.AssertClose("dgamma (accumulated)", expected.Dgamma, dgamma.ToArray(), LayerTolerances.ChannelSums);
+        SimHarness.AssertClose("dbeta (accumulated)", expected.Dbeta, dbeta.ToArray(), LayerTolerances.ChannelSums);
 
         var yInference = sim.Poisoned(shape);
         kernels.ForwardInference(xDevice, gammaDevice, betaDevice, rm, rv, p, yInference);
-        SimHarness.AssertClose("y (inference)", expectedInference, yInference.ToArray(), Normalized, shape);
+        SimHarness.AssertClose("y (inference)", expectedInference, yInference.ToArray(), LayerTolerances.Normalized, shape);
     }
 
     [NvrtcFact]

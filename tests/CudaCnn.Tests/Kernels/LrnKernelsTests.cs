@@ -1,3 +1,4 @@
+using CudaCnn.Checks;
 using CudaCnn.Kernels;
 using CudaCnn.Ops;
 using CudaCnn.Reference;
@@ -8,11 +9,6 @@ namespace CudaCnn.Tests.Kernels;
 
 public class LrnKernelsTests
 {
-    /// <summary>powf is within a few ulps and the window sums are float (up to n terms) against the reference's double;
-    /// the backward subtracts two terms of similar size, so it gets an absolute allowance of the same order.</summary>
-    private static readonly Tolerance ForwardTolerance = new(1e-6, 1e-5);
-    private static readonly Tolerance BackwardTolerance = new(1e-5, 1e-4);
-
     public static TheoryData<int[], int, double, LrnVariant> Cases => new()
     {
         // shape, size, alpha, variant; alpha is large in some cases so the window sum matters at the tolerance.
@@ -44,10 +40,10 @@ public class LrnKernelsTests
         var y = sim.Poisoned(shape);
         var scale = sim.Poisoned(shape);
         kernels.Forward(xDevice, p, y, scale);
-        SimHarness.AssertClose("y", expectedY, y.ToArray(), ForwardTolerance, shape);
+        SimHarness.AssertClose("y", expectedY, y.ToArray(), LayerTolerances.Pointwise, shape);
 
         var dx = sim.Poisoned(shape);
         kernels.Backward(sim.Upload(shape, dy), xDevice, y, scale, p, dx);
-        SimHarness.AssertClose("dx", expectedDx, dx.ToArray(), BackwardTolerance, shape);
+        SimHarness.AssertClose("dx", expectedDx, dx.ToArray(), LayerTolerances.LrnBackward, shape);
     }
 }

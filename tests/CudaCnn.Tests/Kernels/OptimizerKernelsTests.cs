@@ -1,3 +1,4 @@
+using CudaCnn.Checks;
 using CudaCnn.Kernels;
 using CudaCnn.Ops;
 using CudaCnn.Reference;
@@ -8,10 +9,6 @@ namespace CudaCnn.Tests.Kernels;
 
 public class OptimizerKernelsTests
 {
-    /// <summary>Float arithmetic with float hyper-parameters against the reference's double, over three steps: parameters
-    /// O(1) move by O(lr); state buffers O(grad). A few ulps of each, plus an absolute floor for values near 0.</summary>
-    private static readonly Tolerance StepTolerance = new(1e-6, 1e-5);
-
     private const int Steps = 3;
     private static readonly int[] Lengths = [1, 5, 1000];
 
@@ -38,8 +35,8 @@ public class OptimizerKernelsTests
                 OptimizerReference.Sgd(expectedP, grad, expectedBuf, p, step);
                 kernels.Sgd(param.Device, sim.Upload(grad), buf, p, step);
             }
-            SimHarness.AssertClose("parameters", expectedP, param.Device.ToArray(), StepTolerance);
-            if (momentum) SimHarness.AssertClose("momentum buffer", expectedBuf!, buf!.ToArray(), StepTolerance);
+            SimHarness.AssertClose("parameters", expectedP, param.Device.ToArray(), LayerTolerances.OptimizerStep);
+            if (momentum) SimHarness.AssertClose("momentum buffer", expectedBuf!, buf!.ToArray(), LayerTolerances.OptimizerStep);
         });
     }
 
@@ -65,9 +62,9 @@ public class OptimizerKernelsTests
                 OptimizerReference.RmsProp(expectedP, grad, expectedV, expectedBuf, p);
                 kernels.RmsProp(param.Device, sim.Upload(grad), v, buf, p);
             }
-            SimHarness.AssertClose("parameters", expectedP, param.Device.ToArray(), StepTolerance);
-            SimHarness.AssertClose("square average", expectedV, v.ToArray(), StepTolerance);
-            if (momentum) SimHarness.AssertClose("momentum buffer", expectedBuf!, buf!.ToArray(), StepTolerance);
+            SimHarness.AssertClose("parameters", expectedP, param.Device.ToArray(), LayerTolerances.OptimizerStep);
+            SimHarness.AssertClose("square average", expectedV, v.ToArray(), LayerTolerances.OptimizerStep);
+            if (momentum) SimHarness.AssertClose("momentum buffer", expectedBuf!, buf!.ToArray(), LayerTolerances.OptimizerStep);
         });
     }
 
@@ -91,9 +88,9 @@ public class OptimizerKernelsTests
                 OptimizerReference.Adam(expectedP, grad, expectedM, expectedV, p, step);
                 kernels.Adam(param.Device, sim.Upload(grad), m, v, p, step);
             }
-            SimHarness.AssertClose("parameters", expectedP, param.Device.ToArray(), StepTolerance);
-            SimHarness.AssertClose("first moment", expectedM, m.ToArray(), StepTolerance);
-            SimHarness.AssertClose("second moment", expectedV, v.ToArray(), StepTolerance);
+            SimHarness.AssertClose("parameters", expectedP, param.Device.ToArray(), LayerTolerances.OptimizerStep);
+            SimHarness.AssertClose("first moment", expectedM, m.ToArray(), LayerTolerances.OptimizerStep);
+            SimHarness.AssertClose("second moment", expectedV, v.ToArray(), LayerTolerances.OptimizerStep);
         });
     }
 

@@ -1,3 +1,4 @@
+using CudaCnn.Checks;
 using CudaCnn.Kernels;
 using CudaCnn.Ops;
 using CudaCnn.Reference;
@@ -8,14 +9,6 @@ namespace CudaCnn.Tests.Kernels;
 
 public class PoolingKernelsTests
 {
-    /// <summary>Max pooling selects an input value: exact. Its backward is exact where windows do not overlap, and
-    /// where they do a float sum of at most 4 dy in [-1, 1] against the reference's double: 3 roundings of at most
-    /// 4 * 2^-24 each. Average pooling sums at most a window in float against the reference's double: a few ulps of
-    /// the largest term.</summary>
-    private static readonly Tolerance Exact = new(0, 0);
-    private static readonly Tolerance OverlappingSum = new(1e-6, 0);
-    private static readonly Tolerance AvgTolerance = new(1e-6, 1e-5);
-
     public static TheoryData<int, int, int, int, int, int, int, OutputRounding> Geometries => new()
     {
         // n, c, h, w, kernel, stride, padding, rounding
@@ -50,12 +43,12 @@ public class PoolingKernelsTests
         var y = sim.Poisoned(yShape);
         using var argmax = new DeviceBuffer<int>(sim.Gpu, yShape.Elements);
         kernels.MaxForward(sim.Upload(xShape, x), p, y, argmax);
-        SimHarness.AssertClose("y", expectedY, y.ToArray(), Exact, yShape);
+        SimHarness.AssertClose("y", expectedY, y.ToArray(), LayerTolerances.Exact, yShape);
         Assert.Equal(expectedArgmax, argmax.ToArray());
 
         var dx = sim.Poisoned(xShape);
         kernels.MaxBackward(sim.Upload(yShape, dy), argmax, p, dx);
-        SimHarness.AssertClose("dx", expectedDx, dx.ToArray(), PoolingKernels.MaxBackwardScatters(p) ? Exact : OverlappingSum, xShape);
+        SimHarness.AssertClose("dx", expectedDx, dx.ToArray(), PoolingKernels.MaxBackwardScatters(p) ? LayerTolerances.Exact : LayerTolerances.OverlappingSum, xShape);
     }
 
     [NvrtcTheory]
@@ -79,10 +72,10 @@ public class PoolingKernelsTests
 
             var y = sim.Poisoned(yShape);
             kernels.AvgForward(xDevice, p, y);
-            SimHarness.AssertClose($"y (count pad {countPad})", expectedY, y.ToArray(), AvgTolerance, yShape);
+            SimHarness.AssertClose($"y (count pad {countPad})", expectedY, y.ToArray(), LayerTolerances.Pointwise, yShape);
             var dx = sim.Poisoned(xShape);
             kernels.AvgBackward(sim.Upload(yShape, dy), p, dx);
-            SimHarness.AssertClose($"dx (count pad {countPad})", expectedDx, dx.ToArray(), AvgTolerance, xShape);
+            SimHarness.AssertClose($"dx (count pad {countPad})", expectedDx, dx.ToArray(), LayerTolerances.Pointwise, xShape);
         }
     }
 
@@ -107,9 +100,9 @@ public class PoolingKernelsTests
         var kernels = new PoolingKernels(sim.Library);
         var y = sim.Poisoned(yShape);
         kernels.GlobalAvgForward(sim.Upload(xShape, x), y);
-        SimHarness.AssertClose("y", expectedY, y.ToArray(), AvgTolerance, yShape);
+        SimHarness.AssertClose("y", expectedY, y.ToArray(), LayerTolerances.Pointwise, yShape);
         var dx = sim.Poisoned(xShape);
         kernels.GlobalAvgBackward(sim.Upload(yShape, dy), dx);
-        SimHarness.AssertClose("dx", expectedDx, dx.ToArray(), AvgTolerance, xShape);
+        SimHarness.AssertClose("dx", expectedDx, dx.ToArray(), LayerTolerances.Pointwise, xShape);
     }
 }

@@ -1,3 +1,4 @@
+using CudaCnn.Checks;
 using CudaCnn.Kernels;
 using CudaCnn.Reference;
 using CudaCnn.Runtime;
@@ -7,11 +8,6 @@ namespace CudaCnn.Tests.Kernels;
 
 public class SoftmaxKernelsTests
 {
-    /// <summary>expf within 2 ulps and float row sums against the reference's double: probabilities and gradients
-    /// in [0, 1] get a few ulps of 1; the loss (a logarithm of a sum plus the max) a few ulps of its size.</summary>
-    private static readonly Tolerance Probabilities = new(1e-6, 1e-5);
-    private static readonly Tolerance Loss = new(1e-5, 1e-5);
-
     public static TheoryData<int, int, float> Cases => new()
     {
         // rows, classes, logit spread (a spread of 200 overflows exp without the max subtraction)
@@ -43,16 +39,16 @@ public class SoftmaxKernelsTests
         var rowLoss = sim.PoisonedBuffer(rows);
         var loss = sim.PoisonedBuffer(1);
         kernels.CrossEntropyForward(sim.Upload(shape, logits), labelsDevice, probs, rowLoss, loss);
-        SimHarness.AssertClose("probs", expectedProbs, probs.ToArray(), Probabilities, shape);
-        SimHarness.AssertClose("loss", [expectedLoss], loss.ToArray(), Loss);
+        SimHarness.AssertClose("probs", expectedProbs, probs.ToArray(), LayerTolerances.Pointwise, shape);
+        SimHarness.AssertClose("loss", [expectedLoss], loss.ToArray(), LayerTolerances.Loss);
 
         var grad = sim.Poisoned(shape);
         kernels.CrossEntropyBackward(probs, labelsDevice, grad, lossGradient: 0.5f);
-        SimHarness.AssertClose("dlogits", expectedGrad, grad.ToArray(), Probabilities, shape);
+        SimHarness.AssertClose("dlogits", expectedGrad, grad.ToArray(), LayerTolerances.Pointwise, shape);
 
         var y = sim.Poisoned(new TensorShape(rows, classes, 1, 1));
         kernels.Forward(sim.Upload(new TensorShape(rows, classes, 1, 1), logits), y);
-        SimHarness.AssertClose("softmax", expectedProbs, y.ToArray(), Probabilities, shape);
+        SimHarness.AssertClose("softmax", expectedProbs, y.ToArray(), LayerTolerances.Pointwise, shape);
     }
 
     [NvrtcFact]
