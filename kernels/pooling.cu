@@ -38,11 +38,24 @@ struct PoolGeometry {
                             padW, countIncludePad}
 
 // The range [first, last] of output indices along one axis whose window covers input index i.
-__device__ __forceinline__ int2 covering_outputs(int i, int kernel, int stride, int pad, int outSize) {
+__device__ __forceinline__ int2 covering_range(int i, int kernel, int stride, int pad, int outSize) {
     const int shifted = i + pad;
     const int first = shifted < kernel ? 0 : (shifted - kernel) / stride + 1;
     const int last = min(shifted / stride, outSize - 1);
     return make_int2(first, last);
+}
+
+// The outputs whose windows cover input cell `cell` (flat within its plane): rows [oh0, oh1] x columns [ow0, ow1],
+// empty when a first index exceeds its last.
+struct CoveringOutputs {
+    int oh0, oh1, ow0, ow1;
+};
+
+__device__ __forceinline__ CoveringOutputs covering_outputs(const PoolGeometry& g, int cell) {
+    const int h = cell / g.width, w = cell - h * g.width;
+    const int2 rows = covering_range(h, g.kernelH, g.strideH, g.padH, g.outHeight);
+    const int2 cols = covering_range(w, g.kernelW, g.strideW, g.padW, g.outWidth);
+    return {rows.x, rows.y, cols.x, cols.y};
 }
 
 // Output cell o (flat within its plane) and its window clipped to the input: rows [h0, h1), columns [w0, w1).
@@ -124,13 +137,11 @@ max_pool2d_backward_gather(float* __restrict__ dx, const float* __restrict__ dy,
     GRID_STRIDE_LOOP(i, planes * inPlane) {
         const long long plane = i / inPlane;
         const int cell = (int)(i - plane * inPlane);
-        const int h = cell / g.width, w = cell - h * g.width;
-        const int2 rows = covering_outputs(h, g.kernelH, g.strideH, g.padH, g.outHeight);
-        const int2 cols = covering_outputs(w, g.kernelW, g.strideW, g.padW, g.outWidth);
+        const CoveringOutputs cover = covering_outputs(g, cell);
         const long long base = plane * outPlane;
         float sum = 0.0f;
-        for (int oh = rows.x; oh <= rows.y; oh++)
-            for (int ow = cols.x; ow <= cols.y; ow++) {
+        for (int oh = cover.oh0; oh <= cover.oh1; oh++)
+            for (int ow = cover.ow0; ow <= cover.ow1; ow++) {
                 const long long o = base + oh * g.outWidth + ow;
                 if (argmax[o] == cell) sum += dy[o];
             }
@@ -159,14 +170,11 @@ avg_pool2d_backward(float* __restrict__ dx, const float* __restrict__ dy, long l
     const long long inPlane = (long long)g.height * g.width, outPlane = (long long)g.outHeight * g.outWidth;
     GRID_STRIDE_LOOP(i, planes * inPlane) {
         const long long plane = i / inPlane;
-        const int cell = (int)(i - plane * inPlane);
-        const int h = cell / g.width, w = cell - h * g.width;
-        const int2 rows = covering_outputs(h, g.kernelH, g.strideH, g.padH, g.outHeight);
-        const int2 cols = covering_outputs(w, g.kernelW, g.strideW, g.padW, g.outWidth);
+        const CoveringOutputs cover = covering_outputs(g, (int)(i - plane * inPlane));
         const float* grad = dy + plane * outPlane;
         float sum = 0.0f;
-        for (int oh = rows.x; oh <= rows.y; oh++)
-            for (int ow = cols.x; ow <= cols.y; ow++) sum += grad[oh * g.outWidth + ow] / avg_divisor(g, oh, ow);
+        for (int oh = cover.oh0; oh <= cover.oh1; oh++)
+            for (int ow = cover.ow0; ow <= cover.ow1; ow++) sum += grad[oh * g.outWidth + ow] / avg_divisor(g, oh, ow);
         dx[i] = sum;
     }
 }
