@@ -15,7 +15,7 @@ public class KernelResourceReportTests
         var rows = KernelResourceReport.Build(Compiler, CompileTarget.Parse(arch))
             .Where(r => r.File == "elementwise.cu").ToList();
 
-        Assert.Equal(["fill", "copy", "scale", "add", "axpy", "relu_forward", "relu_backward"], rows.Select(r => r.Kernel));
+        Assert.Equal(["fill", "copy", "scale", "add", "axpy", "relu_forward", "relu_backward", "residual_add_backward"], rows.Select(r => r.Kernel));
         Assert.All(rows, row =>
         {
             Assert.Equal(arch, row.Arch);
