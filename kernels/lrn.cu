@@ -12,6 +12,7 @@
 // Launch: LRN_BLOCK threads, one thread per (n, s) pixel walking the channels, grid-stride over N*S pixels.
 // Lanes take consecutive s, so every load and store of a channel is coalesced (stride-1 across the warp); a
 // thread re-reads each x (forward) or dy*y/scale term (backward) once per window that holds it, from cache.
+// Not in place: a thread reads a window of channels after writing earlier ones (the launcher checks).
 #include "common.cuh"
 
 #define LRN_BLOCK 256

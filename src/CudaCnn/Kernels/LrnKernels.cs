@@ -26,6 +26,7 @@ public sealed class LrnKernels(KernelLibrary library)
         var shape = _launch.Nchw(op, x, nameof(x));
         _launch.Tensor(op, y, nameof(y), shape, $"x: {shape}");
         _launch.Tensor(op, scale, nameof(scale), shape, $"x: {shape}");
+        Distinct(op, (x, nameof(x)), (y, nameof(y)), (scale, nameof(scale)));
         var args = new KernelArgs();
         args.Add(y.Buffer);
         args.Add(scale.Buffer);
@@ -44,6 +45,7 @@ public sealed class LrnKernels(KernelLibrary library)
         _launch.Tensor(op, y, nameof(y), shape, because);
         _launch.Tensor(op, scale, nameof(scale), shape, because);
         _launch.Tensor(op, dx, nameof(dx), shape, because);
+        Distinct(op, (dx, nameof(dx)), (dy, nameof(dy)), (x, nameof(x)), (y, nameof(y)), (scale, nameof(scale)));
         var args = new KernelArgs();
         args.Add(dx.Buffer);
         args.Add(dy.Buffer);
@@ -51,6 +53,15 @@ public sealed class LrnKernels(KernelLibrary library)
         args.Add(y.Buffer);
         args.Add(scale.Buffer);
         Launch(ref _backward, "lrn_backward", ref args, shape, p, withK: false);
+    }
+
+    /// <summary>A thread reads a window of channels after writing earlier ones, so no output may alias an input.</summary>
+    private static void Distinct(string op, params ReadOnlySpan<(Tensor Tensor, string Name)> tensors)
+    {
+        for (int i = 0; i < tensors.Length; i++)
+            for (int j = 0; j < i; j++)
+                if (tensors[i].Tensor.Ptr == tensors[j].Tensor.Ptr)
+                    throw new ArgumentException($"{op}: {tensors[i].Name} and {tensors[j].Name} are the same memory; LRN cannot run in place", tensors[i].Name);
     }
 
     /// <summary>Appends the geometry and coefficients (lrn.cu's order; a = p.SumScale) and launches one thread per pixel.</summary>

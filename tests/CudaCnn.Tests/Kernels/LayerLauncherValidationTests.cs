@@ -93,6 +93,18 @@ public sealed class LayerLauncherValidationTests : IDisposable
     }
 
     [Fact]
+    public void Lrn_in_place_is_rejected()
+    {
+        var kernels = new LrnKernels(_library);
+        var x = T(1, 8, 3, 3);
+        var error = Throws<ArgumentException>(() => kernels.Forward(x, new LrnParams(), x, T(1, 8, 3, 3)));
+        Assert.Contains("Lrn.Forward: y and x are the same memory", error.Message);
+        var dy = T(1, 8, 3, 3);
+        error = Throws<ArgumentException>(() => kernels.Backward(dy, T(1, 8, 3, 3), T(1, 8, 3, 3), T(1, 8, 3, 3), new LrnParams(), dy));
+        Assert.Contains("Lrn.Backward: dy and dx are the same memory", error.Message);
+    }
+
+    [Fact]
     public void Softmax_over_spatial_logits_is_rejected()
     {
         var kernels = new SoftmaxKernels(_library);
