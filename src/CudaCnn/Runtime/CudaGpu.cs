@@ -15,8 +15,10 @@ public sealed unsafe class CudaGpu : IGpu
 {
     public const string BackendName = "cuda";
 
-    // The context last made current on each thread, so that the common case skips cuCtxSetCurrent.
-    [ThreadStatic] private static nint t_currentContext;
+    // The CudaGpu whose context was last made current on each thread, so that the common case skips
+    // cuCtxSetCurrent. Per instance, not per context handle: a reopened device gets the same primary context
+    // handle, and it must be made current again.
+    [ThreadStatic] private static CudaGpu? t_current;
 
     private readonly int _device;
     private readonly nint _context;
@@ -55,13 +57,13 @@ public sealed unsafe class CudaGpu : IGpu
         try
         {
             CudaDriver.Check(CudaDriver.CtxSetCurrent(context), "cuCtxSetCurrent");
-            t_currentContext = context;
             CudaDriver.Check(CudaDriver.StreamCreate(out nint stream, CudaFlags.StreamNonBlocking), "cuStreamCreate");
-            return new CudaGpu(ordinal, device, context, stream, info, limits, nvrtcArchs);
+            var gpu = new CudaGpu(ordinal, device, context, stream, info, limits, nvrtcArchs);
+            t_current = gpu;
+            return gpu;
         }
         catch
         {
-            t_currentContext = 0;
             CudaDriver.DevicePrimaryCtxRelease(device);
             throw;
         }
@@ -210,24 +212,28 @@ public sealed unsafe class CudaGpu : IGpu
         return timer;
     }
 
-    /// <summary>Unloads modules, destroys timers, frees what is still allocated and releases the context.</summary>
+    /// <summary>
+    /// Unloads modules, destroys timers, frees what is still allocated and releases the context. Every step is
+    /// attempted even if one fails (after a sticky launch error they all do); the first failure is then thrown.
+    /// </summary>
     public void Dispose()
     {
         if (_disposed) return;
-        try
+        MakeCurrent();
+        var failures = new List<Exception>();
+        void Attempt(Action step)
         {
-            MakeCurrent();
-            CudaDriver.Check(CudaDriver.StreamSynchronize(_stream), "cuStreamSynchronize");
-            foreach (var child in _children.ToArray()) child.Dispose();
-            foreach (var ptr in _allocations.Drain()) CudaDriver.Check(CudaDriver.MemFree(ptr.Address), "cuMemFree_v2");
-            CudaDriver.Check(CudaDriver.StreamDestroy(_stream), "cuStreamDestroy_v2");
+            try { step(); }
+            catch (CudaException e) { failures.Add(e); }
         }
-        finally
-        {
-            _disposed = true;
-            if (t_currentContext == _context) t_currentContext = 0;
-            CudaDriver.DevicePrimaryCtxRelease(_device);
-        }
+        Attempt(() => CudaDriver.Check(CudaDriver.StreamSynchronize(_stream), "cuStreamSynchronize"));
+        foreach (var child in _children.ToArray()) Attempt(child.Dispose);
+        foreach (var ptr in _allocations.Drain()) Attempt(() => CudaDriver.Check(CudaDriver.MemFree(ptr.Address), "cuMemFree_v2"));
+        Attempt(() => CudaDriver.Check(CudaDriver.StreamDestroy(_stream), "cuStreamDestroy_v2"));
+        _disposed = true;
+        if (t_current == this) t_current = null;
+        Attempt(() => CudaDriver.Check(CudaDriver.DevicePrimaryCtxRelease(_device), "cuDevicePrimaryCtxRelease_v2"));
+        if (failures.Count > 0) throw failures[0];
     }
 
     public override string ToString() => $"CudaGpu {Ordinal}: {Info.Name} ({Info.Arch})";
@@ -242,9 +248,9 @@ public sealed unsafe class CudaGpu : IGpu
     internal void MakeCurrent()
     {
         ThrowIfDisposed();
-        if (t_currentContext == _context) return;
+        if (t_current == this) return;
         CudaDriver.Check(CudaDriver.CtxSetCurrent(_context), "cuCtxSetCurrent");
-        t_currentContext = _context;
+        t_current = this;
     }
 
     private void CheckRange(DevicePtr ptr, long bytes, string argument)
