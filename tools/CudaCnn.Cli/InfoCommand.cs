@@ -63,10 +63,12 @@ internal static class InfoCommand
 
     private static void WriteLibrary(string label, NativeLibraryStatus status, bool verbose)
     {
+        // The driver's problem is the no-GPU explanation printed after the table.
+        bool isDriver = status.Library == NativeLibrarySpec.CudaDriver;
+        string? problem = isDriver ? null : status.Problem;
         string text = status.Loaded
-            ? $"{status.Version ?? "version unknown"}  {status.LoadedFrom!.Path} ({status.LoadedFrom.Origin})" + (status.Problem is null ? "" : $"; {status.Problem}")
-            : status.Problem ?? "not found";
-        if (!status.Loaded && status.Library == NativeLibrarySpec.CudaDriver) text = "not found (see below)";
+            ? $"{status.Version ?? "version unknown"}  {status.LoadedFrom!.Path} ({status.LoadedFrom.Origin})" + (problem is null ? "" : $"; {problem}")
+            : isDriver ? "not found (see below)" : problem ?? "not found";
         Console.WriteLine($"{label,-10} {text}");
         if (!verbose) return;
         foreach (var attempt in status.Attempts) Console.WriteLine($"             tried {Brief(attempt)}");
