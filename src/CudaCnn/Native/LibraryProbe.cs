@@ -38,7 +38,24 @@ internal sealed class SystemLibraryLoader : ILibraryLoader
 {
     public static readonly SystemLibraryLoader Instance = new();
     public bool FileExists(string path) => File.Exists(path);
-    public nint Load(string pathOrName) => System.Runtime.InteropServices.NativeLibrary.Load(pathOrName);
+
+    public nint Load(string pathOrName)
+    {
+        if (OperatingSystem.IsWindows() && Path.GetDirectoryName(pathOrName) is { Length: > 0 } folder)
+            AddToWindowsSearchPath(folder);
+        return System.Runtime.InteropServices.NativeLibrary.Load(pathOrName);
+    }
+
+    /// <summary>
+    /// NVRTC loads its builtins DLL, and the cuDNN shim its sub-libraries, by bare name when first used;
+    /// on Windows that search includes PATH, so the folder a library came from goes in front of it.
+    /// </summary>
+    private static void AddToWindowsSearchPath(string folder)
+    {
+        string path = Environment.GetEnvironmentVariable("PATH") ?? "";
+        if (!path.Split(';').Contains(folder, StringComparer.OrdinalIgnoreCase))
+            Environment.SetEnvironmentVariable("PATH", folder + ";" + path);
+    }
 }
 
 /// <summary>Walks a candidate list in order until one loads, recording every attempt.</summary>
