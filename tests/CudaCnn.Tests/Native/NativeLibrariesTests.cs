@@ -20,6 +20,8 @@ public sealed class NativeLibrariesTests : IDisposable
         Assert.True(trace.Succeeded);
         Assert.Same(trace.Attempts[^1], trace.Loaded);
         Assert.Contains("nvrtc", trace.Loaded!.Path);
+        if (OperatingSystem.IsLinux() && trace.Loaded.Origin == "system loader")
+            Assert.StartsWith("found at /", trace.Loaded.Detail);
     }
 
     [Fact]
