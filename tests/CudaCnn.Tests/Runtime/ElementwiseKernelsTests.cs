@@ -138,4 +138,29 @@ public class ElementwiseKernelsTests
         Assert.Equal(["fill", "copy", "scale", "add", "axpy", "relu_forward", "relu_backward"], gpu.Launches.Select(l => l.Kernel));
         Assert.Single(gpu.LoadedModules);
     }
+
+    [NvrtcFact]
+    public void Launches_allocate_nothing_once_the_kernels_are_resolved()
+    {
+        var (gpu, kernels) = Create();
+        using var a = new DeviceBuffer<float>(gpu, 1024);
+        using var b = new DeviceBuffer<float>(gpu, 1024);
+        using var c = new DeviceBuffer<float>(gpu, 1024);
+        void LaunchAll()
+        {
+            kernels.Fill(a, 1f);
+            kernels.Add(a, b, c);
+            kernels.Axpy(a, b, 0.5f, 512);
+            kernels.ReluBackward(a, b, c);
+        }
+        LaunchAll();   // compiles, loads and resolves the kernels
+        gpu.Recording = false;
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++) LaunchAll();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.Equal(404, gpu.LaunchCount);
+    }
 }
