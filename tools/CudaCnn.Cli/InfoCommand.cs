@@ -67,12 +67,16 @@ internal static class InfoCommand
         bool isDriver = status.Library == NativeLibrarySpec.CudaDriver;
         string? problem = isDriver ? null : status.Problem;
         string text = status.Loaded
-            ? $"{status.Version ?? "version unknown"}  {status.LoadedFrom!.Path} ({status.LoadedFrom.Origin})" + (problem is null ? "" : $"; {problem}")
+            ? $"{status.Version ?? "version unknown"}  {Where(status.LoadedFrom!)}" + (problem is null ? "" : $"; {problem}")
             : isDriver ? "not found (see below)" : problem ?? "not found";
         Console.WriteLine($"{label,-10} {text}");
         if (!verbose) return;
         foreach (var attempt in status.Attempts) Console.WriteLine($"             tried {Brief(attempt)}");
     }
+
+    /// <summary>"libnvrtc.so.11.2 (system loader, found at /usr/lib/...)": the resolver notes the real file when it can.</summary>
+    private static string Where(ProbeAttempt loaded) =>
+        $"{loaded.Path} ({loaded.Origin}{(loaded.Detail.Length > 0 ? ", " + loaded.Detail : "")})";
 
     /// <summary>One line per attempt: .NET's load failure text ends with the loader's own reason (dlerror).</summary>
     private static string Brief(ProbeAttempt attempt)
