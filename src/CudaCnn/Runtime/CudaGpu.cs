@@ -29,7 +29,7 @@ public sealed unsafe class CudaGpu : IGpu
     private readonly Lazy<CompileTarget> _preferredTarget;
     private bool _disposed;
 
-    private CudaGpu(int ordinal, int device, nint context, nint stream, DeviceInfo info, LaunchLimits limits, Func<IReadOnlyList<int>> nvrtcArchs)
+    private CudaGpu(int ordinal, int device, nint context, nint stream, DeviceInfo info, LaunchLimits limits)
     {
         Ordinal = ordinal;
         _device = device;
@@ -37,13 +37,11 @@ public sealed unsafe class CudaGpu : IGpu
         _stream = stream;
         Info = info;
         _limits = limits;
-        _preferredTarget = new Lazy<CompileTarget>(() => CudaTargets.Choose(info.ComputeMajor, info.ComputeMinor, nvrtcArchs()));
+        _preferredTarget = new Lazy<CompileTarget>(() => CudaTargets.Choose(info.ComputeMajor, info.ComputeMinor, KernelCompiler.Shared.SupportedArchs));
     }
 
     /// <summary>Opens device <paramref name="ordinal"/>; throws <see cref="GpuUnavailableException"/> when there is none.</summary>
-    public static CudaGpu Open(int ordinal = 0) => Open(ordinal, () => KernelCompiler.Shared.SupportedArchs);
-
-    internal static CudaGpu Open(int ordinal, Func<IReadOnlyList<int>> nvrtcArchs)
+    public static CudaGpu Open(int ordinal = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(ordinal);
         var probe = CudaProbe.Run();
@@ -58,7 +56,7 @@ public sealed unsafe class CudaGpu : IGpu
         {
             CudaDriver.Check(CudaDriver.CtxSetCurrent(context), "cuCtxSetCurrent");
             CudaDriver.Check(CudaDriver.StreamCreate(out nint stream, CudaFlags.StreamNonBlocking), "cuStreamCreate");
-            var gpu = new CudaGpu(ordinal, device, context, stream, info, limits, nvrtcArchs);
+            var gpu = new CudaGpu(ordinal, device, context, stream, info, limits);
             t_current = gpu;
             return gpu;
         }
