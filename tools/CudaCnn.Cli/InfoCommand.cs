@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using CudaCnn.Native;
 using CudaCnn.Runtime;
@@ -88,11 +87,8 @@ internal static class InfoCommand
     private static string Target(CudaEnvironment env, DeviceInfo device) =>
         env.NvrtcArchs.Count == 0 ? "(no NVRTC)" : CudaTargets.Choose(device.ComputeMajor, device.ComputeMinor, env.NvrtcArchs).ToString();
 
-    private static void WriteJson(CudaEnvironment env)
+    private static void WriteJson(CudaEnvironment env) => JsonOutput.WriteObject(writer =>
     {
-        using var stdout = Console.OpenStandardOutput();
-        using var writer = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-        writer.WriteStartObject();
         writer.WriteBoolean("gpu_available", env.Devices.Count > 0);
         writer.WriteString("summary", env.DriverProbe.Summary);
         WriteLibraryJson(writer, "nvrtc", env.Nvrtc);
@@ -118,10 +114,7 @@ internal static class InfoCommand
             writer.WriteEndObject();
         }
         writer.WriteEndArray();
-        writer.WriteEndObject();
-        writer.Flush();
-        stdout.WriteByte((byte)'\n');
-    }
+    });
 
     private static void WriteLibraryJson(Utf8JsonWriter writer, string name, NativeLibraryStatus status)
     {
