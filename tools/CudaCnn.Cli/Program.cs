@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using CudaCnn.Cli;
 using Spectre.Console;
 
@@ -14,7 +15,12 @@ if (Console.IsOutputRedirected)
     AnsiConsole.Profile.Width = 160;
 }
 
-var root = new RootCommand("cudacnn: CUDA kernels for convolutional networks, their checks and benchmarks");
+// A plain command named "cudacnn" rather than RootCommand, whose name would be the assembly's (CudaCnn.Cli).
+var root = new Command("cudacnn", "CUDA kernels for convolutional networks, their checks and benchmarks")
+{
+    new HelpOption(),
+    new VersionOption(),
+};
 root.Subcommands.Add(InfoCommand.Create());
 root.Subcommands.Add(KernelsCommand.Create());
 root.Subcommands.Add(CheckCommand.Create());

@@ -80,7 +80,7 @@ public static class ActivationReference
     private static void Validate(float[] x, TensorShape shape, float[] bias, float[] y, string yName)
     {
         ReferenceChecks.Length(x, shape, nameof(x), Op);
-        ReferenceChecks.Length(bias, shape.Rank > 1 ? shape.C : 1, nameof(bias), Op);
+        ReferenceChecks.Length(bias, shape.C, nameof(bias), Op);
         ReferenceChecks.Length(y, shape, yName, Op);
     }
 }

@@ -52,16 +52,23 @@ public sealed class GradientChecker
     /// <param name="step">h, the perturbation (Caffe's usual 1e-3 for float layers).</param>
     /// <param name="threshold">Relative threshold (Caffe's usual 1e-2; float forward noise is ~1e-7 / h).</param>
     /// <param name="seed">Seeds the random output weights of <see cref="Check"/>.</param>
-    public GradientChecker(double step = 1e-3, double threshold = 1e-2, ulong seed = 1701)
+    /// <param name="kinkRange">How close to a kink a point must be to be skipped; defaults to 2 * step, since the
+    /// central difference at x +- step straddles any kink closer than step.</param>
+    public GradientChecker(double step = 1e-3, double threshold = 1e-2, ulong seed = 1701, double? kinkRange = null)
     {
         if (!(step > 0)) throw new ArgumentOutOfRangeException(nameof(step), step, "GradientChecker: step must be > 0");
         if (!(threshold > 0)) throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "GradientChecker: threshold must be > 0");
-        (Step, Threshold, Seed) = (step, threshold, seed);
+        double range = kinkRange ?? 2 * step;
+        if (!(range >= 0)) throw new ArgumentOutOfRangeException(nameof(kinkRange), kinkRange, "GradientChecker: kink range must be >= 0");
+        (Step, Threshold, Seed, KinkRange) = (step, threshold, seed, range);
     }
 
     public double Step { get; }
     public double Threshold { get; }
     public ulong Seed { get; }
+
+    /// <summary>Problems use it to build <see cref="GradientProblem.NearKink"/> (e.g. with <see cref="NearAny"/>).</summary>
+    public double KinkRange { get; }
 
     /// <summary>True when value lies within range of any of the kinks (helper for <see cref="GradientProblem.NearKink"/>).</summary>
     public static bool NearAny(double value, double range, params ReadOnlySpan<double> kinks)

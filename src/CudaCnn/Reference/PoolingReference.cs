@@ -36,24 +36,43 @@ public static class PoolingReference
         return yShape;
     }
 
+    /// <summary>For gradient checks: marks every cell within range of its window's maximum (other than the winner)
+    /// and that window's winner, i.e. the cells whose max-pooling winner could change under a perturbation of range.</summary>
+    public static bool[] MaxNearTies(float[] x, TensorShape xShape, Pool2dParams p, double range)
+    {
+        var yShape = p.OutputShape(xShape);
+        var y = new float[yShape.Elements];
+        var argmax = new int[yShape.Elements];
+        MaxForward(x, xShape, p, y, argmax);
+        var near = new bool[x.Length];
+        ForEachWindow(xShape, yShape, p, (plane, outIndex, window) =>
+        {
+            long winner = plane + argmax[outIndex];
+            for (int h = window.H0; h < window.H1; h++)
+                for (int w = window.W0; w < window.W1; w++)
+                {
+                    long i = plane + h * xShape.W + w;
+                    if (i != winner && y[outIndex] - x[i] < range) near[i] = near[winner] = true;
+                }
+        });
+        return near;
+    }
+
     public static void MaxBackward(float[] dy, int[] argmax, Pool2dParams p, float[] dx, TensorShape xShape)
     {
         var yShape = Shapes(dx, nameof(dx), xShape, p, dy, nameof(dy));
         ReferenceChecks.Length(argmax, yShape, nameof(argmax), Op);
         int inPlane = xShape.H * xShape.W, outPlane = yShape.H * yShape.W;
+        for (long o = 0; o < argmax.LongLength; o++)
+            if (argmax[o] < 0 || argmax[o] >= inPlane)
+                throw new ArgumentException($"{Op}: argmax[{o}] = {argmax[o]} is outside the {xShape.H}x{xShape.W} plane", nameof(argmax));
         Parallel.For(0, xShape.N, n =>
         {
             for (int c = 0; c < xShape.C; c++)
             {
                 long inStart = ((long)n * xShape.C + c) * inPlane, outStart = ((long)n * xShape.C + c) * outPlane;
                 var acc = new double[inPlane];
-                for (int o = 0; o < outPlane; o++)
-                {
-                    int winner = argmax[outStart + o];
-                    if (winner < 0 || winner >= inPlane)
-                        throw new ArgumentException($"{Op}: argmax[{outStart + o}] = {winner} is outside the {xShape.H}x{xShape.W} plane", nameof(argmax));
-                    acc[winner] += dy[outStart + o];
-                }
+                for (int o = 0; o < outPlane; o++) acc[argmax[outStart + o]] += dy[outStart + o];
                 for (int i = 0; i < inPlane; i++) dx[inStart + i] = (float)acc[i];
             }
         });

@@ -6,9 +6,7 @@ namespace CudaCnn.Tests.Reference;
 
 public class ActivationReferenceTests
 {
-    private const double Step = 1e-3;
-    /// <summary>Points this close to a kink (x = 0) are skipped: the central difference would straddle it.</summary>
-    private const double KinkRange = 2 * Step;
+    private static readonly GradientChecker Checker = new();
 
     public static TheoryData<string> Kinds => new(Activations.Keys);
 
@@ -52,8 +50,8 @@ public class ActivationReferenceTests
         var problem = GradientProblems.Unary(kind, x, x.Length,
             (input, y) => ActivationReference.Forward(input, y, a),
             (input, dy, dx) => ActivationReference.Backward(input, dy, dx, a),
-            nearKink: i => GradientChecker.NearAny(x[i], KinkRange, 0));
-        GradientProblems.AssertPasses(new GradientChecker(Step).CheckElementwise(problem), 990);
+            nearKink: i => GradientChecker.NearAny(x[i], Checker.KinkRange, 0));
+        GradientProblems.AssertPasses(Checker.CheckElementwise(problem), 990);
     }
 
     [Theory]
@@ -74,9 +72,9 @@ public class ActivationReferenceTests
         // A kink at x + b = 0: skip x elements near it, and the bias check only while no element of its channel is near.
         var x = problem.Inputs[0];
         var b = problem.Inputs[1];
-        bool Near(long i) => GradientChecker.NearAny(x[i] + b[i / 15 % 3], KinkRange, 0);
+        bool Near(long i) => GradientChecker.NearAny(x[i] + b[i / 15 % 3], Checker.KinkRange, 0);
         var nearChannel = Enumerable.Range(0, 3).Select(c => Enumerable.Range(0, (int)shape.Elements).Any(i => i / 15 % 3 == c && Near(i))).ToArray();
-        var result = new GradientChecker(Step).Check(problem with { NearKink = (t, i) => t == 0 ? Near(i) : nearChannel[i] });
+        var result = Checker.Check(problem with { NearKink = (t, i) => t == 0 ? Near(i) : nearChannel[i] });
         GradientProblems.AssertPasses(result, 80);
     }
 

@@ -18,6 +18,19 @@ public class ElementwiseReferenceTests
     }
 
     [Fact]
+    public void FillScaleAndAxpyByHand()
+    {
+        var y = new float[3];
+        ElementwiseReference.Fill(y, 0.625f);
+        Assert.Equal([0.625f, 0.625f, 0.625f], y);
+        ElementwiseReference.Scale([1, -2, 4], -1.5f, y);
+        Assert.Equal([-1.5f, 3, -6], y);
+        ElementwiseReference.Axpy(0.5f, [2, 4, -8], y); // y += 0.5 x, accumulating onto the scaled values
+        Assert.Equal([-0.5f, 5, -10], y);
+        Assert.Throws<ArgumentException>(() => ElementwiseReference.Axpy(1f, [1, 2], y));
+    }
+
+    [Fact]
     public void FlattenKeepsTheBatchAndMultipliesTheRest()
     {
         Assert.Equal(new TensorShape(8, 9216), ElementwiseReference.FlattenShape(new TensorShape(8, 256, 6, 6)));
@@ -37,6 +50,33 @@ public class ElementwiseReferenceTests
         ElementwiseReference.ConcatBackward(y, shapes, grads);
         Assert.Equal(a, grads[0]);
         Assert.Equal(b, grads[1]);
+    }
+
+    [Fact]
+    public void AddAndConcatBackwardPassTheExhaustiveCheck()
+    {
+        var add = new GradientProblem
+        {
+            Name = "residual add",
+            Inputs = [RandomData.Uniform(15, 71), RandomData.Uniform(15, 72)],
+            InputNames = ["a", "b"],
+            OutputLength = 15,
+            Forward = (inputs, y) => ElementwiseReference.Add(inputs[0], inputs[1], y),
+            Backward = (_, dy, grads) => ElementwiseReference.AddBackward(dy, grads[0], grads[1]),
+        };
+        GradientProblems.AssertPasses(new GradientChecker().CheckExhaustive(add), 30);
+
+        TensorShape[] shapes = [new(2, 1, 3, 1), new(2, 3, 3, 1), new(2, 2, 3, 1)];
+        var concat = new GradientProblem
+        {
+            Name = "concat",
+            Inputs = shapes.Select((s, i) => RandomData.Uniform(s.Elements, 73 + (ulong)i)).ToArray(),
+            InputNames = ["x0", "x1", "x2"],
+            OutputLength = 36,
+            Forward = (inputs, y) => ElementwiseReference.Concat(inputs, shapes, y),
+            Backward = (_, dy, grads) => ElementwiseReference.ConcatBackward(dy, shapes, grads),
+        };
+        GradientProblems.AssertPasses(new GradientChecker().CheckExhaustive(concat), 36);
     }
 
     [Fact]

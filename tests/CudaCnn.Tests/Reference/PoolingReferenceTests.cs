@@ -113,7 +113,8 @@ public class PoolingReferenceTests
         var x = RandomData.Distinct((int)xShape.Elements, 3);
         var yShape = p.OutputShape(xShape);
         var argmax = new int[yShape.Elements];
-        var nearTie = NearTies(x, xShape, p, KinkRange);
+        var checker = new GradientChecker();
+        var nearTie = PoolingReference.MaxNearTies(x, xShape, p, checker.KinkRange);
         var problem = GradientProblems.Unary($"max pool {name}", x, (int)yShape.Elements,
             (input, y) => PoolingReference.MaxForward(input, xShape, p, y, argmax),
             (input, dy, dx) =>
@@ -122,7 +123,30 @@ public class PoolingReferenceTests
                 PoolingReference.MaxBackward(dy, argmax, p, dx, xShape);
             },
             nearKink: i => nearTie[i]);
-        GradientProblems.AssertPasses(new GradientChecker().Check(problem), (int)xShape.Elements * 9 / 10);
+        GradientProblems.AssertPasses(checker.Check(problem), (int)xShape.Elements * 9 / 10);
+    }
+
+    [Fact]
+    public void TiesAreSkippedAndWouldFailOtherwise()
+    {
+        // Values on a 0.25 grid tie often; at a tie the central difference sees half a winner.
+        var xShape = new TensorShape(1, 2, 7, 7);
+        var p = new Pool2dParams(3, stride: 2);
+        var x = RandomData.Uniform(xShape.Elements, 5).Select(v => MathF.Round(v * 4) / 4).ToArray();
+        var argmax = new int[p.OutputShape(xShape).Elements];
+        var checker = new GradientChecker();
+        var nearTie = PoolingReference.MaxNearTies(x, xShape, p, checker.KinkRange);
+        var problem = GradientProblems.Unary("max pool with ties", x, argmax.Length,
+            (input, y) => PoolingReference.MaxForward(input, xShape, p, y, argmax),
+            (input, dy, dx) =>
+            {
+                PoolingReference.MaxForward(input, xShape, p, new float[argmax.Length], argmax);
+                PoolingReference.MaxBackward(dy, argmax, p, dx, xShape);
+            });
+        Assert.False(checker.Check(problem).Passed);
+        var result = checker.Check(problem with { NearKink = (_, i) => nearTie[i] });
+        Assert.True(result.Skipped > 0);
+        GradientProblems.AssertPasses(result, (int)xShape.Elements / 2);
     }
 
     [Theory]
@@ -160,8 +184,21 @@ public class PoolingReferenceTests
         Assert.Equal(15, dx.Count(v => v == 0f)); // written, not accumulated into the NaN garbage
     }
 
-    /// <summary>Max pooling is not differentiable where a window's top two values are closer than this.</summary>
-    private const float KinkRange = 2e-3f;
+    [Fact]
+    public void NearTiesMarkTheWinnerAndItsCloseRivalsOnly()
+    {
+        // Window 0 holds 5, 5.001 (a near-tie for the max) and two zeros; window 1 holds 9, 1 and two zeros (clear).
+        float[] x = [5, 5.001f, 9, 1, 0, 0, 0, 0];
+        var near = PoolingReference.MaxNearTies(x, new TensorShape(1, 1, 2, 4), TwoByTwo, 2e-3);
+        Assert.Equal([true, true, false, false, false, false, false, false], near); // tied zeros below never win: not marked
+    }
+
+    [Fact]
+    public void ArgmaxOutsideThePlaneIsRejected()
+    {
+        var error = Assert.Throws<ArgumentException>(() => PoolingReference.MaxBackward(new float[4], [0, 1, 16, 2], TwoByTwo, new float[16], Plane4x4));
+        Assert.Contains("argmax[2] = 16 is outside the 4x4 plane", error.Message);
+    }
 
     private static (float[] Y, int[] Argmax) Max(float[] x, TensorShape shape, Pool2dParams p)
     {
@@ -170,27 +207,5 @@ public class PoolingReferenceTests
         var argmax = new int[yShape.Elements];
         PoolingReference.MaxForward(x, shape, p, y, argmax);
         return (y, argmax);
-    }
-
-    /// <summary>Marks every element within range of its window's maximum (other than the maximum itself) and the
-    /// maximum of such a window: moving either by the check's step could change the winner.</summary>
-    private static bool[] NearTies(float[] x, TensorShape xShape, Pool2dParams p, float range)
-    {
-        var near = new bool[x.Length];
-        var (y, argmax) = Max(x, xShape, p);
-        var yShape = p.OutputShape(xShape);
-        int inPlane = xShape.H * xShape.W, outPlane = yShape.H * yShape.W;
-        for (int o = 0; o < y.Length; o++)
-        {
-            long plane = o / outPlane * (long)inPlane;
-            int oh = o % outPlane / yShape.W, ow = o % yShape.W;
-            for (int h = Math.Max(0, oh * p.StrideH - p.PadH); h < Math.Min(xShape.H, oh * p.StrideH - p.PadH + p.KernelH); h++)
-                for (int w = Math.Max(0, ow * p.StrideW - p.PadW); w < Math.Min(xShape.W, ow * p.StrideW - p.PadW + p.KernelW); w++)
-                {
-                    long i = plane + h * xShape.W + w;
-                    if (i != plane + argmax[o] && y[o] - x[i] < range) near[i] = near[plane + argmax[o]] = true;
-                }
-        }
-        return near;
     }
 }
