@@ -47,7 +47,7 @@ internal static class InfoCommand
             Console.WriteLine("Devices    none");
             Console.WriteLine();
             Console.WriteLine(env.DriverProbe.HasDevice ? env.Driver.Problem : env.DriverProbe.Summary + ".");
-            foreach (string line in env.DriverProbe.Details.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries))
+            foreach (string line in NoDeviceEvidence(env))
                 Console.WriteLine("  " + line);
             Console.WriteLine("  Kernels still compile with NVRTC and run on the software GPU (CudaCnn.Sim).");
             return;
@@ -58,6 +58,14 @@ internal static class InfoCommand
             Console.WriteLine($"{(i == 0 ? "Devices" : ""),-10} {i}: {d.Name}, {d.Arch}, {d.MultiprocessorCount} SMs, {d.TotalMemoryBytes / (1024.0 * 1024 * 1024):0.0} GiB, " +
                               $"kernels as {Target(env, d)}");
         }
+    }
+
+    /// <summary>Where the driver was looked for and how to get it, or what the loaded driver said.</summary>
+    private static IEnumerable<string> NoDeviceEvidence(CudaEnvironment env)
+    {
+        if (env.Driver.Loaded)
+            return env.DriverProbe.Details.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        return env.Driver.Attempts.Select(a => "tried " + Brief(a)).Append("to fix: " + env.Driver.Trace.InstallHint);
     }
 
     private static void WriteLibrary(string label, NativeLibraryStatus status, bool verbose)
