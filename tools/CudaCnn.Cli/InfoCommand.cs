@@ -85,12 +85,8 @@ internal static class InfoCommand
     private static string Where(ProbeAttempt loaded) =>
         $"{loaded.Path} ({loaded.Origin}{(loaded.Detail.Length > 0 ? ", " + loaded.Detail : "")})";
 
-    /// <summary>One line per attempt: .NET's load failure text ends with the loader's own reason (dlerror).</summary>
-    private static string Brief(ProbeAttempt attempt)
-    {
-        string reason = attempt.Detail.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "";
-        return $"{attempt.Path} ({attempt.Origin}): {attempt.Outcome}{(reason.Length > 0 ? " - " + reason : "")}";
-    }
+    private static string Brief(ProbeAttempt attempt) =>
+        $"{attempt.Path} ({attempt.Origin}): {attempt.Outcome}{(attempt.Detail.Length > 0 ? " - " + attempt.Detail : "")}";
 
     private static string Target(CudaEnvironment env, DeviceInfo device) =>
         env.NvrtcArchs.Count == 0 ? "(no NVRTC)" : CudaTargets.Choose(device.ComputeMajor, device.ComputeMinor, env.NvrtcArchs).ToString();

@@ -130,9 +130,14 @@ internal static class LibraryProbe
         }
         catch (Exception e) when (e is DllNotFoundException or BadImageFormatException or IOException)
         {
-            return (0, Record(ProbeOutcome.Failed, e.Message));
+            return (0, Record(ProbeOutcome.Failed, LoaderReason(e.Message)));
         }
     }
+
+    /// <summary>.NET's load failure text is several lines of advice ending with the loader's own reason (dlerror):
+    /// keep that last line, so every message built from the trace stays one line per attempt.</summary>
+    internal static string LoaderReason(string message) =>
+        message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? message;
 
     private const string StubExplanation =
         "the CUDA toolkit's link-time stub, which fails every call with CUDA_ERROR_STUB_LIBRARY; the driver's libcuda.so.1 is needed";

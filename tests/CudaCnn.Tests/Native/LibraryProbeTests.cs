@@ -131,4 +131,12 @@ public class LibraryProbeTests
         Assert.Equal(42, handle);
         Assert.Equal([lt, blas], loader.Loaded);
     }
+
+    [Fact]
+    public void A_load_failure_keeps_only_the_loaders_own_reason()
+    {
+        const string dotnetText = "Unable to load shared library 'libcuda.so.1' or one of its dependencies. In order to help diagnose loading problems, consider using a tool like strace.\n  libcuda.so.1: cannot open shared object file: No such file or directory";
+        Assert.Equal("libcuda.so.1: cannot open shared object file: No such file or directory", LibraryProbe.LoaderReason(dotnetText));
+        Assert.Equal("plain reason", LibraryProbe.LoaderReason("plain reason"));
+    }
 }
