@@ -31,6 +31,9 @@ public sealed record CompiledModule(
     string Log,
     IReadOnlyList<string> Options)
 {
+    /// <summary>Every kernel in the module with its launch bound and, for cubin targets, the ptxas report.</summary>
+    public IReadOnlyList<KernelInfo> Kernels { get; init; } = [];
+
     /// <summary>The PTX text (for a PTX target); the image holds it without the trailing NUL.</summary>
     public string PtxText => Target.Cubin
         ? throw new InvalidOperationException($"{FileName} was compiled to a cubin for {Target}, not to PTX")
