@@ -103,6 +103,57 @@ public class FloatConformanceTests
             i => $"{a[i]:R}, {b[i]:R}, {c[i]:R}");
     }
 
+    /// <summary>
+    /// expf/logf without fast math are NVRTC expansions around ex2/lg2.approx (cvt.sat, fma.rm, shl into the exponent,
+    /// final fma). The C# approximations are correctly rounded, so the results stay within CUDA's documented 2 ulp
+    /// of the exact function, as the hardware's do.
+    /// </summary>
+    private const double LibmMaxUlps = 2;
+
+    /// <summary>
+    /// expf's range reduction: <c>fma.rm.f32 t, s, 252, 0f4B400001</c> floors s * 252 into the low mantissa bits of
+    /// 1.5 * 2^23 + 1. Every s next to a step k/252, through the kernel, against the exact floor.
+    /// </summary>
+    [NvrtcFact]
+    public void ExpfRangeReductionFloorsWithFmaRm()
+    {
+        var s = Enumerable.Range(0, 253).Select(k => (float)(k / 252.0))
+            .SelectMany(v => new[] { MathF.BitDecrement(v), v, MathF.BitIncrement(v) }).Where(v => v is >= 0 and <= 1).ToArray();
+        float magic = BitConverter.UInt32BitsToSingle(0x4B400001);
+        var t = ConformanceRunner.Run<float, float>("f_fma_rd", s, s.Select(_ => 252f).ToArray(), s.Select(_ => magic).ToArray());
+        for (int i = 0; i < s.Length; i++)
+            Assert.True(0x4B400001u + (uint)Math.Floor((double)s[i] * 252) == BitConverter.SingleToUInt32Bits(t[i]),
+                $"fma.rm({s[i]:R}, 252, 0x4B400001) = 0x{BitConverter.SingleToUInt32Bits(t[i]):X8}");
+    }
+
+    [NvrtcFact]
+    public void ExpfAndLogfExpansions()
+    {
+        var rng = new Random(15);
+        var x = Enumerable.Range(0, 4000).Select(_ => (float)(rng.NextDouble() * 175 - 87)) // exp stays normal
+            .Concat(Enumerable.Range(-87, 176).Select(k => (float)k)).Concat([0f, -0f, 1e-8f, -1e-8f]).ToArray();
+        var exp = ConformanceRunner.Run<float, float>("f_expf", x);
+        for (int i = 0; i < x.Length; i++) AssertUlps(Math.Exp(x[i]), exp[i], $"expf({x[i]:R})");
+
+        var p = Enumerable.Range(0, 4000).Select(_ => MathF.ScaleB(1f + (float)rng.NextDouble(), rng.Next(-125, 127)))
+            .Concat([1f, 2f, 0.5f, float.MaxValue]).ToArray();
+        var log = ConformanceRunner.Run<float, float>("f_logf", p);
+        for (int i = 0; i < p.Length; i++) AssertUlps(Math.Log(p[i]), log[i], $"logf({p[i]:R})");
+
+        float[] specials = [float.NegativeInfinity, float.PositiveInfinity, float.NaN, 89f, -104f, 0f];
+        var se = ConformanceRunner.Run<float, float>("f_expf", specials);
+        Assert.Equal([0f, float.PositiveInfinity, float.NaN, float.PositiveInfinity, 0f, 1f], se);
+        float[] logSpecials = [0f, -0f, -1f, float.PositiveInfinity, float.NaN, 1f];
+        var sl = ConformanceRunner.Run<float, float>("f_logf", logSpecials);
+        Assert.Equal([float.NegativeInfinity, float.NegativeInfinity, float.NaN, float.PositiveInfinity, float.NaN, 0f], sl);
+
+        static void AssertUlps(double exact, float actual, string what)
+        {
+            double ulp = MathF.BitIncrement(MathF.Abs((float)exact)) - MathF.Abs((float)exact);
+            Assert.True(Math.Abs(actual - exact) <= LibmMaxUlps * ulp, $"{what}: exact {exact:R}, got {actual:R}");
+        }
+    }
+
     public static TheoryData<string, FloatCompare> Comparisons()
     {
         var data = new TheoryData<string, FloatCompare>();
