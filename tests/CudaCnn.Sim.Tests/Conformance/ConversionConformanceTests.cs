@@ -22,41 +22,14 @@ public class ConversionConformanceTests
     public void FloatToInteger(bool fastMath)
     {
         var a = Singles(F32Edges, RandomF32(21), RandomCount).Concat(F32Edges.Select(x => x * 0.999f)).ToArray();
-        foreach (var (suffix, mode) in IntModes)
-        {
-            Check<int>("f2i", IntType.S32, v => (int)v);
-            Check<uint>("f2u", IntType.U32, v => (uint)v);
-            Check<long>("f2ll", IntType.S64, v => (long)v);
-            Check<ulong>("f2ull", IntType.U64, v => v);
-
-            void Check<T>(string prefix, IntType type, Func<ulong, T> narrow) where T : unmanaged, IEquatable<T>
-            {
-                string kernel = $"{prefix}_{suffix}";
-                var actual = ConformanceRunner.Run<float, T>(kernel, a, fastMath: fastMath);
-                ConformanceAssert.SameValues(kernel, a.Select(x => narrow(Cvt.F32ToInt(x, mode, type, fastMath))).ToArray(), actual,
-                    i => $"{a[i]:R} (0x{BitConverter.SingleToUInt32Bits(a[i]):X8})");
-            }
-        }
+        CheckFloatToInteger("f2", a, fastMath, (x, mode, type) => Cvt.F32ToInt(x, mode, type, fastMath));
     }
 
     [NvrtcFact]
     public void DoubleToIntegerAndFloat()
     {
         var a = Singles(F64Edges, RandomF64(22), RandomCount);
-        foreach (var (suffix, mode) in IntModes)
-        {
-            Check<int>("d2i", IntType.S32, v => (int)v);
-            Check<uint>("d2u", IntType.U32, v => (uint)v);
-            Check<long>("d2ll", IntType.S64, v => (long)v);
-            Check<ulong>("d2ull", IntType.U64, v => v);
-
-            void Check<T>(string prefix, IntType type, Func<ulong, T> narrow) where T : unmanaged, IEquatable<T>
-            {
-                string kernel = $"{prefix}_{suffix}";
-                var actual = ConformanceRunner.Run<double, T>(kernel, a);
-                ConformanceAssert.SameValues(kernel, a.Select(x => narrow(Cvt.F64ToInt(x, mode, type))).ToArray(), actual, i => $"{a[i]:R}");
-            }
-        }
+        CheckFloatToInteger("d2", a, fastMath: false, Cvt.F64ToInt);
 
         foreach (var (suffix, mode) in FloatConformanceTests.Modes)
         {
@@ -126,6 +99,26 @@ public class ConversionConformanceTests
             }
 
             bool IsNaN(uint bits) => kernel == "cvt_tf32" ? float.IsNaN(BitConverter.UInt32BitsToSingle(bits)) : (bits & 0x7FFF) > 0x7C00;
+        }
+    }
+
+    /// <summary>Kernels <c>{prefix}{i,u,ll,ull}_{rn,rz,rd,ru}</c> against <paramref name="convert"/>.</summary>
+    private static void CheckFloatToInteger<TIn>(string prefix, TIn[] a, bool fastMath, Func<TIn, IntRounding, IntType, ulong> convert)
+        where TIn : unmanaged
+    {
+        foreach (var (suffix, mode) in IntModes)
+        {
+            Check<int>("i", IntType.S32, v => (int)v);
+            Check<uint>("u", IntType.U32, v => (uint)v);
+            Check<long>("ll", IntType.S64, v => (long)v);
+            Check<ulong>("ull", IntType.U64, v => v);
+
+            void Check<T>(string destination, IntType type, Func<ulong, T> narrow) where T : unmanaged, IEquatable<T>
+            {
+                string kernel = $"{prefix}{destination}_{suffix}";
+                var actual = ConformanceRunner.Run<TIn, T>(kernel, a, fastMath: fastMath);
+                ConformanceAssert.SameValues(kernel, a.Select(x => narrow(convert(x, mode, type))).ToArray(), actual, i => $"{a[i]}");
+            }
         }
     }
 
