@@ -103,6 +103,7 @@ internal sealed partial class Executor
     {
         int elem = TyInfo.Bytes(ins.Type), vec = ins.Vec, size = elem * vec;
         var r = w.R;
+        if (vec == 1 && TryFastLoad(w, ref ins, exec, elem)) return;
         Space space = Space.None;
         for (uint m = exec; m != 0; m &= m - 1)
         {
@@ -116,6 +117,77 @@ internal sealed partial class Executor
                     r[_lists[ins.Target + i] * 32 + l] = TyInfo.Extend(ReadBytes(arr, off + i * elem, elem), ins.Type);
         }
         CountAccess(w, ref ins, exec, size, space, isStore: false);
+    }
+
+    /// <summary>
+    /// Scalar shared or global loads whose every lane hits the cached allocation (or shared memory) aligned and in
+    /// bounds, with no racecheck/initcheck bookkeeping: read directly. Anything else takes the checked path,
+    /// which also produces the report.
+    /// </summary>
+    private bool TryFastLoad(Warp w, ref Instr ins, uint exec, int elem)
+    {
+        byte[] data;
+        ulong lo, limit;
+        if (ins.Space == Space.Shared && _cta.Race is null)
+        {
+            data = _cta.Shared;
+            lo = 0;
+            limit = (ulong)data.Length;
+        }
+        else if (ins.Space == Space.Global && !_launch.Initcheck && w.LastAllocation is { } a)
+        {
+            data = a.Data;
+            lo = a.Base;
+            limit = (ulong)a.Size;
+        }
+        else return false;
+        var r = w.R;
+        int ab = ins.A * 32;
+        ulong off = (ulong)ins.Offset;
+        ulong misalign = (ulong)(elem - 1);
+        Span<int> at = stackalloc int[32];
+        int k = 0;
+        for (uint m = exec; m != 0; m &= m - 1)
+        {
+            int l = BitOperations.TrailingZeroCount(m);
+            ulong addr = r[ab + l] + off;
+            ulong rel = addr - lo;
+            if (rel >= limit || rel + (ulong)elem > limit || (addr & misalign) != 0) return false;
+            at[k++] = (int)rel;
+        }
+        int d = ins.D * 32;
+        var type = ins.Type;
+        k = 0;
+        if (elem == 4)
+        {
+            bool signed = type == Ty.S32;
+            for (uint m = exec; m != 0; m &= m - 1)
+            {
+                int l = BitOperations.TrailingZeroCount(m);
+                uint v = Unsafe.ReadUnaligned<uint>(ref data[at[k++]]);
+                r[d + l] = signed ? (ulong)(long)(int)v : v;
+            }
+        }
+        else
+        {
+            for (uint m = exec; m != 0; m &= m - 1)
+            {
+                int l = BitOperations.TrailingZeroCount(m);
+                r[d + l] = TyInfo.Extend(ReadBytes(data, at[k++], elem), type);
+            }
+        }
+        if (ins.Space == Space.Shared && elem <= 4)
+        {
+            // One phase of 32 lanes: one wavefront unless two lanes want different words of one bank.
+            Span<ulong> words = stackalloc ulong[32];
+            for (int i = 0; i < k; i++) words[i] = (ulong)(at[i] >> 2);
+            _n[(int)Counter.SharedLoadRequests]++;
+            _n[(int)Counter.SharedLoadPhases]++;
+            _n[(int)Counter.SharedLoadWavefronts] += ConflictFree(words[..k]) ? 1 : SharedWavefronts(w, ref ins, exec, elem).Wavefronts;
+            return true;
+        }
+        CountAccess(w, ref ins, exec, elem, ins.Space, isStore: false);
+        return true;
     }
 
     private void Store(Warp w, ref Instr ins, int pc, uint exec)
@@ -224,13 +296,44 @@ internal sealed partial class Executor
         return CountDistinct(ids[..k]);
     }
 
+    /// <summary>Distinct values; a 128-bit window bitmap when they are close together (the usual case), else a sort.</summary>
     private static int CountDistinct(Span<ulong> values)
     {
         if (values.Length == 0) return 0;
+        ulong min = ulong.MaxValue, max = 0;
+        foreach (var v in values) { min = Math.Min(min, v); max = Math.Max(max, v); }
+        if (max - min < 128)
+        {
+            ulong lo = 0, hi = 0;
+            foreach (var v in values)
+            {
+                int bit = (int)(v - min);
+                if (bit < 64) lo |= 1UL << bit; else hi |= 1UL << (bit - 64);
+            }
+            return BitOperations.PopCount(lo) + BitOperations.PopCount(hi);
+        }
         values.Sort();
         int distinct = 1;
         for (int i = 1; i < values.Length; i++) if (values[i] != values[i - 1]) distinct++;
         return distinct;
+    }
+
+    /// <summary>True when no bank is asked for two different words (broadcasts allowed): one wavefront.</summary>
+    private static bool ConflictFree(Span<ulong> words)
+    {
+        Span<uint> bankWord = stackalloc uint[32];
+        uint used = 0;
+        foreach (var word in words)
+        {
+            int bank = (int)(word & 31);
+            if ((used & (1u << bank)) == 0)
+            {
+                used |= 1u << bank;
+                bankWord[bank] = (uint)word;
+            }
+            else if (bankWord[bank] != (uint)word) return false;
+        }
+        return true;
     }
 
     /// <summary>
@@ -259,6 +362,7 @@ internal sealed partial class Executor
                 for (int i = 0; i < wordsPerLane; i++) words[k++] = (addr >> 2) + (ulong)i;
             }
             var distinct = words[..k];
+            if (ConflictFree(distinct)) { wavefronts++; continue; }
             distinct.Sort();
             perBank.Clear();
             int max = 0;
