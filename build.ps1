@@ -8,7 +8,7 @@ $ErrorActionPreference = 'Stop'
 Set-Location $PSScriptRoot
 
 $Config = 'Release'
-$CliDll = "tools/CudaCnn.Cli/bin/$Config/net10.0/cudacnn.dll"
+$CliDll = "tools/CudaCnn.Cli/bin/$Config/net10.0/CudaCnn.Cli.dll"
 
 function Write-Log([string]$Message) { [Console]::Error.WriteLine("[build] $Message") }
 

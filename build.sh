@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 CONFIG=Release
-CLI_DLL="tools/CudaCnn.Cli/bin/$CONFIG/net10.0/cudacnn.dll"
+CLI_DLL="tools/CudaCnn.Cli/bin/$CONFIG/net10.0/CudaCnn.Cli.dll"
 NONFREE_SOURCES=/etc/apt/sources.list.d/cudacnn-nonfree.sources
 DATASET_DIR=/usr/share/datasets/fashion-mnist
 

@@ -73,6 +73,7 @@ public static class F32
     private static float AddDirected(float a, float b, FloatRounding rounding)
     {
         double hi = Rounding.TwoSum(a, b, out double lo); // exact: two floats never overflow a double sum
+        if (!double.IsFinite(hi)) return (float)hi; // infinities and NaN
         if (hi == 0) return ExactZeroSum(a, b, rounding);
         return Rounding.ToF32(hi, Math.Sign(lo), rounding);
     }

@@ -52,30 +52,20 @@ internal static unsafe class NvrtcCompilation
         }
     }
 
-    private static string ReadLog(nint program)
-    {
-        nuint size;
-        Nvrtc.Check(Nvrtc.GetProgramLogSize(program, &size), "nvrtcGetProgramLogSize");
-        var bytes = new byte[(int)size];
-        fixed (byte* p = bytes) Nvrtc.Check(Nvrtc.GetProgramLog(program, p), "nvrtcGetProgramLog");
-        return Text(bytes);
-    }
+    private static string ReadLog(nint program) =>
+        Text(Read(program, &Nvrtc.GetProgramLogSize, &Nvrtc.GetProgramLog, "nvrtcGetProgramLog"));
 
-    private static string ReadPtx(nint program)
-    {
-        nuint size;
-        Nvrtc.Check(Nvrtc.GetPtxSize(program, &size), "nvrtcGetPTXSize");
-        var bytes = new byte[(int)size];
-        fixed (byte* p = bytes) Nvrtc.Check(Nvrtc.GetPtx(program, p), "nvrtcGetPTX");
-        return Text(bytes);
-    }
+    private static string ReadPtx(nint program) => Text(Read(program, &Nvrtc.GetPtxSize, &Nvrtc.GetPtx, "nvrtcGetPTX"));
 
-    private static byte[] ReadCubin(nint program)
+    private static byte[] ReadCubin(nint program) => Read(program, &Nvrtc.GetCubinSize, &Nvrtc.GetCubin, "nvrtcGetCUBIN");
+
+    /// <summary>The size-then-fill pattern every NVRTC output getter follows.</summary>
+    private static byte[] Read(nint program, delegate*<nint, nuint*, int> getSize, delegate*<nint, byte*, int> get, string function)
     {
         nuint size;
-        Nvrtc.Check(Nvrtc.GetCubinSize(program, &size), "nvrtcGetCUBINSize");
+        Nvrtc.Check(getSize(program, &size), function + "Size");
         var bytes = new byte[(int)size];
-        fixed (byte* p = bytes) Nvrtc.Check(Nvrtc.GetCubin(program, p), "nvrtcGetCUBIN");
+        fixed (byte* p = bytes) Nvrtc.Check(get(program, p), function);
         return bytes;
     }
 

@@ -5,9 +5,12 @@ namespace CudaCnn.Tests.Native;
 public class LibraryProbeTests
 {
     /// <summary>A machine with the given files; loading succeeds for the names in <c>loadable</c> only.</summary>
-    private sealed class FakeLoader(string[] files, string[] loadable) : ILibraryLoader
+    private sealed class FakeLoader(string[] files, string[] loadable, string? locatedAt = null) : ILibraryLoader
     {
         public List<string> Loaded { get; } = [];
+        public int Freed { get; private set; }
+        public void Free(nint handle) => Freed++;
+        public string? LocateLoaded(string bareName) => locatedAt;
         public bool FileExists(string path) => files.Contains(path);
 
         public nint Load(string pathOrName)
@@ -95,6 +98,28 @@ public class LibraryProbeTests
         Assert.Equal(ProbeOutcome.Refused, Assert.Single(trace.Attempts).Outcome);
         Assert.Contains("CUDA_ERROR_STUB_LIBRARY", new NativeLibraryNotFoundException(trace).Message);
         Assert.Empty(loader.Loaded);
+    }
+
+    [Fact]
+    public void The_driver_is_refused_when_the_system_loader_lands_on_a_stub()
+    {
+        var loader = new FakeLoader(files: [], loadable: ["libcuda.so.1"], locatedAt: "/usr/local/cuda/lib64/stubs/libcuda.so");
+        var (handle, trace) = LibraryProbe.Run(NativeLibrarySpec.Get("cuda"), Candidates("cuda", _ => null), loader);
+
+        Assert.Equal(0, handle);
+        Assert.Equal(1, loader.Freed);
+        var attempt = Assert.Single(trace.Attempts);
+        Assert.Equal(ProbeOutcome.Refused, attempt.Outcome);
+        Assert.Contains("the system loader found /usr/local/cuda/lib64/stubs/libcuda.so", attempt.Detail);
+    }
+
+    [Fact]
+    public void A_library_found_by_name_records_the_file_it_came_from()
+    {
+        var loader = new FakeLoader(files: [], loadable: ["libcuda.so.1"], locatedAt: "/usr/lib/x86_64-linux-gnu/libcuda.so.535.261.03");
+        var (handle, trace) = LibraryProbe.Run(NativeLibrarySpec.Get("cuda"), Candidates("cuda", _ => null), loader);
+        Assert.Equal(42, handle);
+        Assert.Equal("found at /usr/lib/x86_64-linux-gnu/libcuda.so.535.261.03", trace.Loaded!.Detail);
     }
 
     [Fact]
