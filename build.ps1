@@ -3,6 +3,7 @@
 #   ./build.ps1 build          build the solution (Release)
 #   ./build.ps1 test           setup + build + the whole test suite; ends with "N passed, N failed, N skipped"
 #   ./build.ps1 run [-- ARGS]  run the cudacnn CLI (default command when ARGS is empty)
+#   ./build.ps1 gpu-bundle     publish the CLI self-contained for linux-x64 into dist/cudacnn-linux-x64 (no .NET needed)
 param([Parameter(Position = 0)][string]$Task, [Parameter(ValueFromRemainingArguments = $true)][string[]]$Rest)
 $ErrorActionPreference = 'Stop'
 Set-Location $PSScriptRoot
@@ -60,11 +61,23 @@ function Invoke-Run([string[]]$CliArgs) {
     exit $LASTEXITCODE
 }
 
+function Invoke-GpuBundle {
+    $out = 'dist/cudacnn-linux-x64'
+    Write-Log "gpu-bundle: publishing a trimmed self-contained linux-x64 CLI into $out"
+    if (Test-Path $out) { Remove-Item -Recurse -Force $out }
+    & dotnet publish tools/CudaCnn.Cli -c $Config -r linux-x64 --self-contained -p:PublishTrimmed=true -p:DebugType=none -nologo -v:quiet -o $out
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+    # The app host finds CudaCnn.Cli.dll by the name embedded in it, so it can carry the command's name.
+    Move-Item "$out/CudaCnn.Cli" "$out/cudacnn"
+    Write-Log "gpu-bundle: done; run $out/cudacnn info on the GPU machine"
+}
+
 if ($Rest -and $Rest[0] -eq '--') { $Rest = $Rest[1..($Rest.Length)] | Where-Object { $_ -ne $null } }
 switch ($Task) {
     'setup' { Invoke-Setup }
     'build' { Invoke-Build }
     'test' { Invoke-Test }
     'run' { Invoke-Run $Rest }
-    default { [Console]::Error.WriteLine('usage: ./build.ps1 setup|build|test|run [-- ARGS]'); exit 2 }
+    'gpu-bundle' { Invoke-GpuBundle }
+    default { [Console]::Error.WriteLine('usage: ./build.ps1 setup|build|test|run [-- ARGS]|gpu-bundle'); exit 2 }
 }

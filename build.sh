@@ -4,6 +4,7 @@
 #   ./build.sh build          build the solution (Release)
 #   ./build.sh test           setup + build + the whole test suite; ends with "N passed, N failed, N skipped"
 #   ./build.sh run [-- ARGS]  run the cudacnn CLI (default command when ARGS is empty)
+#   ./build.sh gpu-bundle     publish the CLI self-contained for linux-x64 into dist/cudacnn-linux-x64 (no .NET needed)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -96,6 +97,18 @@ run_cli() {
     exec dotnet "$CLI_DLL" "$@"
 }
 
+# A folder a GPU machine without .NET can run: ./cudacnn info | check --device cuda | bench --device cuda.
+gpu_bundle() {
+    local out=dist/cudacnn-linux-x64
+    log "gpu-bundle: publishing a trimmed self-contained linux-x64 CLI into $out"
+    rm -rf "$out"
+    dotnet publish tools/CudaCnn.Cli -c "$CONFIG" -r linux-x64 --self-contained -p:PublishTrimmed=true \
+        -p:DebugType=none -nologo -v:quiet -o "$out"
+    # The app host finds CudaCnn.Cli.dll by the name embedded in it, so it can carry the command's name.
+    mv "$out/CudaCnn.Cli" "$out/cudacnn"
+    log "gpu-bundle: $(du -sh "$out" | cut -f1) in $out; run $out/cudacnn info"
+}
+
 task=${1:-}
 [ $# -gt 0 ] && shift
 [ "${1:-}" = "--" ] && shift
@@ -104,5 +117,6 @@ case "$task" in
     build) build ;;
     test) run_tests ;;
     run) run_cli "$@" ;;
-    *) echo "usage: ./build.sh setup|build|test|run [-- ARGS]" >&2; exit 2 ;;
+    gpu-bundle) gpu_bundle ;;
+    *) echo "usage: ./build.sh setup|build|test|run [-- ARGS]|gpu-bundle" >&2; exit 2 ;;
 esac

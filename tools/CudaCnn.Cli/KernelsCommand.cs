@@ -76,42 +76,31 @@ internal static class KernelsCommand
         AnsiConsole.Write(table);
     }
 
-    private static void WriteJson(IReadOnlyList<KernelResourceRow> rows)
+    private static void WriteJson(IReadOnlyList<KernelResourceRow> rows) => JsonOutput.WriteArray(rows, (writer, row) =>
     {
-        using var stdout = Console.OpenStandardOutput();
-        using var writer = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true });
-        writer.WriteStartArray();
-        foreach (var row in rows)
+        writer.WriteString("kernel", row.Kernel);
+        writer.WriteString("file", row.File);
+        writer.WriteString("arch", row.Arch);
+        var r = row.Resources;
+        writer.WriteNumber("registers", r.Registers);
+        writer.WriteNumber("shared_bytes", r.SharedBytes);
+        writer.WriteNumber("constant_bytes", r.ConstantBytes);
+        writer.WriteNumber("stack_bytes", r.StackBytes);
+        writer.WriteNumber("spill_stores", r.SpillStoreBytes);
+        writer.WriteNumber("spill_loads", r.SpillLoadBytes);
+        if (row.BlockSize is int block) writer.WriteNumber("block_size", block);
+        else writer.WriteNull("block_size");
+        if (row.Occupancy is { } o)
         {
-            var r = row.Resources;
-            writer.WriteStartObject();
-            writer.WriteString("kernel", row.Kernel);
-            writer.WriteString("file", row.File);
-            writer.WriteString("arch", row.Arch);
-            writer.WriteNumber("registers", r.Registers);
-            writer.WriteNumber("shared_bytes", r.SharedBytes);
-            writer.WriteNumber("constant_bytes", r.ConstantBytes);
-            writer.WriteNumber("stack_bytes", r.StackBytes);
-            writer.WriteNumber("spill_stores", r.SpillStoreBytes);
-            writer.WriteNumber("spill_loads", r.SpillLoadBytes);
-            if (row.BlockSize is int block) writer.WriteNumber("block_size", block);
-            else writer.WriteNull("block_size");
-            if (row.Occupancy is { } o)
-            {
-                writer.WriteNumber("occupancy", Math.Round(o.Fraction, 4));
-                writer.WriteNumber("blocks_per_sm", o.BlocksPerSm);
-                writer.WriteString("occupancy_limiter", o.Limiter.ToString());
-            }
-            else
-            {
-                writer.WriteNull("occupancy");
-            }
-            writer.WriteEndObject();
+            writer.WriteNumber("occupancy", Math.Round(o.Fraction, 4));
+            writer.WriteNumber("blocks_per_sm", o.BlocksPerSm);
+            writer.WriteString("occupancy_limiter", o.Limiter.ToString());
         }
-        writer.WriteEndArray();
-        writer.Flush();
-        stdout.WriteByte((byte)'\n');
-    }
+        else
+        {
+            writer.WriteNull("occupancy");
+        }
+    });
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 

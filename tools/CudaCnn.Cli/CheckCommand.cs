@@ -1,0 +1,119 @@
+using System.CommandLine;
+using System.Globalization;
+using CudaCnn.Checks;
+using CudaCnn.Native;
+using CudaCnn.Reference;
+using CudaCnn.Runtime;
+using Spectre.Console;
+
+namespace CudaCnn.Cli;
+
+/// <summary>
+/// <c>cudacnn check [--device sim|cuda|auto] [--op NAME] [--json]</c>: runs every kernel through its typed launcher on
+/// the device and compares it with the CPU reference on the catalog's shapes. Exits 1 if any check fails.
+/// </summary>
+internal static class CheckCommand
+{
+    public const string Name = "check";
+
+    public static Command Create()
+    {
+        var device = new Option<string>("--device") { Description = "cuda, sim or auto", DefaultValueFactory = _ => "auto" };
+        device.AcceptOnlyFromAmong(DeviceChoice.Names);
+        var op = new Option<string?>("--op") { Description = $"one op family: {string.Join(", ", KernelCheckCatalog.Ops)}" };
+        var json = new Option<bool>("--json") { Description = "print a JSON array instead of a table" };
+        var command = new Command(Name, "compare every kernel with the CPU reference on a standard set of shapes") { device, op, json };
+        command.SetAction(r => Run(r.GetValue(device)!, r.GetValue(op), r.GetValue(json)));
+        return command;
+    }
+
+    private static int Run(string deviceName, string? op, bool json)
+    {
+        IReadOnlyList<KernelCheck> checks;
+        try
+        {
+            checks = KernelCheckCatalog.For(op);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"cudacnn check: {e.Message}");
+            return 2;
+        }
+
+        IGpu gpu;
+        string why;
+        try
+        {
+            gpu = DeviceChoice.Open(deviceName, out why);
+        }
+        catch (Exception e) when (e is GpuUnavailableException or NativeLibraryNotFoundException or CudaException)
+        {
+            Console.Error.WriteLine($"cudacnn check: cannot open device '{deviceName}': {e.Message}");
+            return 2;
+        }
+        using var _ = gpu;
+        if (!json) Console.Error.WriteLine($"device: {why}");
+        using var library = new KernelLibrary(gpu);
+        var rows = new List<CheckRow>();
+        foreach (var check in checks)
+        {
+            rows.Add(RunOne(check, library));
+            if (!json) Console.Error.Write($"\r{rows.Count}/{checks.Count} checks");
+        }
+        if (!json) Console.Error.WriteLine();
+
+        if (json) JsonOutput.WriteArray(rows, WriteJson);
+        else WriteTable(rows, gpu.Info);
+        return rows.All(r => r.Passed) ? 0 : 1;
+    }
+
+    private static CheckRow RunOne(KernelCheck check, KernelLibrary library)
+    {
+        using var context = new CheckContext(library);
+        try
+        {
+            var result = check.Run(context);
+            return new CheckRow(check, result.MaxAbsError, result.MaxRelError, result.Tolerance.ToString(), result.Passed,
+                result.Passed ? null : result.Message);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return new CheckRow(check, double.NaN, double.NaN, "-", false, $"{e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    private static void WriteTable(List<CheckRow> rows, DeviceInfo device)
+    {
+        int failed = rows.Count(r => !r.Passed);
+        var table = new Table().Title($"CudaCnn kernels vs CPU reference on {Markup.Escape(device.Name)} ({device.Backend})");
+        foreach (string column in new[] { "op", "kernel", "shape", "max abs err", "max rel err", "tolerance", "result" })
+            table.AddColumn(column);
+        foreach (var row in rows)
+        {
+            table.AddRow(Markup.Escape(row.Check.Op), Markup.Escape(row.Check.Kernel), Markup.Escape(row.Check.Shape),
+                Number(row.MaxAbsError), Number(row.MaxRelError), Markup.Escape(row.Tolerance),
+                row.Passed ? "[green]pass[/]" : "[red]FAIL[/]");
+        }
+        AnsiConsole.Write(table);
+        foreach (var row in rows.Where(r => !r.Passed))
+            Console.Error.WriteLine($"FAIL {row.Check}: {row.Failure}");
+        Console.WriteLine($"{rows.Count - failed} passed, {failed} failed");
+    }
+
+    private static string Number(double value) =>
+        double.IsNaN(value) ? "-" : value.ToString("G3", CultureInfo.InvariantCulture);
+
+    private static void WriteJson(System.Text.Json.Utf8JsonWriter w, CheckRow r)
+    {
+        w.WriteString("op", r.Check.Op);
+        w.WriteString("kernel", r.Check.Kernel);
+        w.WriteString("shape", r.Check.Shape);
+        w.WriteNumberOrNull("max_abs_err", r.MaxAbsError);
+        w.WriteNumberOrNull("max_rel_err", r.MaxRelError);
+        w.WriteString("tolerance", r.Tolerance);
+        w.WriteBoolean("passed", r.Passed);
+        if (r.Failure is not null) w.WriteString("error", r.Failure);
+    }
+
+    private sealed record CheckRow(KernelCheck Check, double MaxAbsError, double MaxRelError, string Tolerance, bool Passed, string? Failure);
+}
