@@ -118,6 +118,7 @@ internal sealed partial class Decoder
                 throw new PtxLoadException(_ast.Functions[f.Name].Statements[pc - infos[_functionIndex[f.Name]].StartPc].Line, $"unknown label '{label}'");
             code[pc].Target = infos[_functionIndex[f.Name]].StartPc + stmtIndex;
         }
+        for (int i = 0; i < code.Length; i++) Classify(ref code[i]);
         int entryIndex = _functionIndex[entry.Name];
         var specials = _specialSlots.Select(kv => (kv.Value, kv.Key)).ToArray();
         return new KernelProgram
@@ -140,7 +141,34 @@ internal sealed partial class Decoder
             EntryDepotBytes = infos[entryIndex].DepotSize,
             MaxFunctionDepotBytes = infos.Where((_, i) => i != entryIndex).Select(f => f.DepotSize).DefaultIfEmpty(0).Max(),
             ScratchSlot = scratch,
+            UsesLocalMemory = code.Any(i => i.Op is Op.MovDepot or Op.Call || i.Space == Space.Local),
         };
+    }
+
+    /// <summary>Precomputes the fast path and the counters an instruction feeds, so the executor does not decide per step.</summary>
+    private static void Classify(ref Instr ins)
+    {
+        ins.Fast = Exec.FastOps.Classify(ins);
+        bool f32 = ins.Type == Ty.F32, f64 = ins.Type == Ty.F64;
+        ins.Family = ins.Op switch
+        {
+            Op.Mov or Op.MovDepot or Op.Pack or Op.Unpack or Op.Selp or Op.CvtaToGeneric or Op.CvtaFromGeneric => Counter.MoveInstructions,
+            Op.Cvt => Counter.ConversionInstructions,
+            Op.Ld or Op.St or Op.Atom or Op.CpAsync or Op.CpAsyncCommit or Op.CpAsyncWait => Counter.MemoryInstructions,
+            Op.Rcp or Op.Sqrt or Op.Rsqrt or Op.Ex2 or Op.Lg2 or Op.Sin or Op.Cos or Op.Tanh => Counter.SpecialFunctionInstructions,
+            Op.Membar or Op.Activemask => Counter.SyncInstructions,
+            _ when f32 => Counter.Fp32Instructions,
+            _ when f64 => Counter.Fp64Instructions,
+            _ => Counter.IntegerInstructions,
+        };
+        // FLOPs as Nsight's flop_count: add, sub and mul count 1, fma 2 (f32 and f64 separately).
+        ins.FlopsPerLane = (byte)(ins.Op switch
+        {
+            Op.Add or Op.Sub or Op.MulLo when f32 || f64 => 1,
+            Op.Fma when f32 || f64 => 2,
+            _ => 0,
+        });
+        ins.FlopCounter = f64 ? Counter.Flops64 : Counter.Flops32;
     }
 
     private (int[] Offsets, int[] Sizes) ParamLayout(PtxFunction f)

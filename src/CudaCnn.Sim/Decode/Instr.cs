@@ -62,6 +62,13 @@ internal struct Instr
     public int Target;
     /// <summary>Index into <see cref="KernelProgram.Statements"/> for reports.</summary>
     public int Stmt;
+    /// <summary>Specialised warp-wide loop for the hottest forms (<see cref="Exec.FastOps"/>), or None.</summary>
+    public Exec.FastOp Fast;
+    /// <summary>The instruction-family counter this instruction increments.</summary>
+    public Counter Family;
+    /// <summary>Floating-point operations per predicated-on lane (fma = 2) and the counter they go to.</summary>
+    public byte FlopsPerLane;
+    public Counter FlopCounter;
 }
 
 internal enum CmpOp : byte { Eq, Ne, Lt, Le, Gt, Ge, Equ, Neu, Ltu, Leu, Gtu, Geu, Num, Nan, Lo, Ls, Hi, Hs }
@@ -76,6 +83,7 @@ internal enum ReduxOp : byte { Add, Min, Max, And, Or, Xor }
 
 internal static class TyInfo
 {
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static int Bytes(Ty t) => t switch
     {
         Ty.B8 or Ty.U8 or Ty.S8 or Ty.Pred => 1,
@@ -98,9 +106,11 @@ internal static class TyInfo
     };
 
     /// <summary>Mask of the low bits a value of this type occupies in a register.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static ulong Mask(Ty t) => Bytes(t) switch { 1 => 0xFF, 2 => 0xFFFF, 4 => 0xFFFF_FFFF, _ => ulong.MaxValue };
 
     /// <summary>Sign- or zero-extends the low bytes of <paramref name="v"/> as type <paramref name="t"/> to 64 bits.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static ulong Extend(ulong v, Ty t) => t switch
     {
         Ty.S8 => (ulong)(long)(sbyte)v,

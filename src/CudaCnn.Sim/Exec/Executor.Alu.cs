@@ -30,34 +30,15 @@ internal sealed partial class Executor
         Rnd.Rzi => IntRounding.Rzi, Rnd.Rmi => IntRounding.Rmi, Rnd.Rpi => IntRounding.Rpi, _ => IntRounding.Rni,
     };
 
-    private void CountFamily(Op op, Ty type, int lanes)
-    {
-        var n = _n;
-        bool f32 = type == Ty.F32, f64 = type == Ty.F64;
-        switch (op)
-        {
-            case Op.Add or Op.Sub or Op.MulLo when f32: n[(int)Counter.Flops32] += lanes; break;
-            case Op.Add or Op.Sub or Op.MulLo when f64: n[(int)Counter.Flops64] += lanes; break;
-            case Op.Fma when f32: n[(int)Counter.Flops32] += 2 * lanes; break;
-            case Op.Fma when f64: n[(int)Counter.Flops64] += 2 * lanes; break;
-        }
-        Counter family = op switch
-        {
-            Op.Mov or Op.MovDepot or Op.Pack or Op.Unpack or Op.Selp or Op.CvtaToGeneric or Op.CvtaFromGeneric => Counter.MoveInstructions,
-            Op.Cvt => Counter.ConversionInstructions,
-            Op.Ld or Op.St or Op.Atom or Op.CpAsync or Op.CpAsyncCommit or Op.CpAsyncWait => Counter.MemoryInstructions,
-            Op.Rcp or Op.Sqrt or Op.Rsqrt or Op.Ex2 or Op.Lg2 or Op.Sin or Op.Cos or Op.Tanh => Counter.SpecialFunctionInstructions,
-            Op.Membar or Op.Activemask => Counter.SyncInstructions,
-            _ when f32 => Counter.Fp32Instructions,
-            _ when f64 => Counter.Fp64Instructions,
-            _ => Counter.IntegerInstructions,
-        };
-        n[(int)family]++;
-    }
-
     private void Execute(Warp w, ref Instr ins, int pc, uint exec)
     {
-        CountFamily(ins.Op, ins.Type, BitOperations.PopCount(exec));
+        _n[(int)ins.Family]++;
+        if (ins.FlopsPerLane != 0) _n[(int)ins.FlopCounter] += ins.FlopsPerLane * BitOperations.PopCount(exec);
+        if (ins.Fast != FastOp.None)
+        {
+            FastOps.Run(ins.Fast, w.R, ins, exec);
+            return;
+        }
         switch (ins.Op)
         {
             case Op.Ld: Load(w, ref ins, pc, exec); return;
@@ -75,11 +56,6 @@ internal sealed partial class Executor
         }
         var r = w.R;
         int d = ins.D * 32, a = ins.A * 32, b = ins.B * 32, c = ins.C * 32, e = ins.E * 32;
-        if (exec == uint.MaxValue && ins.Op == Op.Fma && ins.Type == Ty.F32 && ins.Mod <= (byte)Rnd.Rn && (ins.Flags & (InstrFlags.Ftz | InstrFlags.Sat)) == 0)
-        {
-            for (int l = 0; l < 32; l++) r[d + l] = Fb(MathF.FusedMultiplyAdd(F(r[a + l]), F(r[b + l]), F(r[c + l])));
-            return;
-        }
         for (uint m = exec; m != 0; m &= m - 1)
         {
             int l = BitOperations.TrailingZeroCount(m);

@@ -103,6 +103,7 @@ internal sealed partial class Executor
     {
         int elem = TyInfo.Bytes(ins.Type), vec = ins.Vec, size = elem * vec;
         var r = w.R;
+        if (vec == 1 && TryFastLoad(w, ref ins, exec, elem)) return;
         Space space = Space.None;
         for (uint m = exec; m != 0; m &= m - 1)
         {
@@ -118,10 +119,101 @@ internal sealed partial class Executor
         CountAccess(w, ref ins, exec, size, space, isStore: false);
     }
 
+    /// <summary>
+    /// Scalar shared or global accesses whose every lane hits the cached allocation (or shared memory) aligned and
+    /// in bounds, with no racecheck/initcheck bookkeeping, go straight to the bytes. Anything else takes the
+    /// checked path, which also produces the report. Fills the lanes' byte offsets into <paramref name="at"/>.
+    /// </summary>
+    private bool FastOffsets(Warp w, ref Instr ins, uint exec, int elem, Span<int> at, out byte[] data)
+    {
+        ulong lo, limit;
+        data = _cta.Shared;
+        if (ins.Space == Space.Shared && _cta.Race is null)
+        {
+            lo = 0;
+            limit = (ulong)data.Length;
+        }
+        else if (ins.Space == Space.Global && !_launch.Initcheck && w.LastAllocation is { } a)
+        {
+            data = a.Data;
+            lo = a.Base;
+            limit = (ulong)a.Size;
+        }
+        else return false;
+        var r = w.R;
+        int ab = ins.A * 32;
+        ulong off = (ulong)ins.Offset;
+        ulong misalign = (ulong)(elem - 1);
+        int k = 0;
+        for (uint m = exec; m != 0; m &= m - 1)
+        {
+            int l = BitOperations.TrailingZeroCount(m);
+            ulong addr = r[ab + l] + off;
+            ulong rel = addr - lo;
+            if (rel >= limit || rel + (ulong)elem > limit || (addr & misalign) != 0) return false;
+            at[k++] = (int)rel;
+        }
+        return true;
+    }
+
+    private bool TryFastLoad(Warp w, ref Instr ins, uint exec, int elem)
+    {
+        Span<int> at = stackalloc int[32];
+        if (!FastOffsets(w, ref ins, exec, elem, at, out var data)) return false;
+        var r = w.R;
+        int d = ins.D * 32, k = 0;
+        var type = ins.Type;
+        if (elem == 4)
+        {
+            bool signed = type == Ty.S32;
+            for (uint m = exec; m != 0; m &= m - 1)
+            {
+                uint v = Unsafe.ReadUnaligned<uint>(ref data[at[k++]]);
+                r[d + BitOperations.TrailingZeroCount(m)] = signed ? (ulong)(long)(int)v : v;
+            }
+        }
+        else
+        {
+            for (uint m = exec; m != 0; m &= m - 1)
+                r[d + BitOperations.TrailingZeroCount(m)] = TyInfo.Extend(ReadBytes(data, at[k++], elem), type);
+        }
+        CountFast(w, ref ins, exec, elem, at[..k], isStore: false);
+        return true;
+    }
+
+    private bool TryFastStore(Warp w, ref Instr ins, uint exec, int elem)
+    {
+        Span<int> at = stackalloc int[32];
+        if (!FastOffsets(w, ref ins, exec, elem, at, out var data)) return false;
+        var r = w.R;
+        int b = ins.B * 32, k = 0;
+        for (uint m = exec; m != 0; m &= m - 1)
+            WriteBytes(data, at[k++], elem, r[b + BitOperations.TrailingZeroCount(m)]);
+        CountFast(w, ref ins, exec, elem, at[..k], isStore: true);
+        return true;
+    }
+
+    /// <summary>Counters of a fast-path access: a 32-bit-or-narrower shared access is one phase of 32 lanes.</summary>
+    private void CountFast(Warp w, ref Instr ins, uint exec, int elem, Span<int> at, bool isStore)
+    {
+        if (ins.Space != Space.Shared || elem > 4)
+        {
+            CountAccess(w, ref ins, exec, elem, ins.Space, isStore);
+            return;
+        }
+        Span<ulong> words = stackalloc ulong[32];
+        for (int i = 0; i < at.Length; i++) words[i] = (ulong)(at[i] >> 2);
+        int wavefronts = ConflictFree(words[..at.Length]) ? 1 : SharedWavefronts(w, ref ins, exec, elem).Wavefronts;
+        _n[(int)(isStore ? Counter.SharedStoreRequests : Counter.SharedLoadRequests)]++;
+        _n[(int)(isStore ? Counter.SharedStorePhases : Counter.SharedLoadPhases)]++;
+        _n[(int)(isStore ? Counter.SharedStoreWavefronts : Counter.SharedLoadWavefronts)] += wavefronts;
+    }
+
     private void Store(Warp w, ref Instr ins, int pc, uint exec)
     {
         int elem = TyInfo.Bytes(ins.Type), vec = ins.Vec, size = elem * vec;
         var r = w.R;
+        if (vec == 1 && TryFastStore(w, ref ins, exec, elem)) return;
         Space space = Space.None;
         for (uint m = exec; m != 0; m &= m - 1)
         {
@@ -224,13 +316,44 @@ internal sealed partial class Executor
         return CountDistinct(ids[..k]);
     }
 
+    /// <summary>Distinct values; a 128-bit window bitmap when they are close together (the usual case), else a sort.</summary>
     private static int CountDistinct(Span<ulong> values)
     {
         if (values.Length == 0) return 0;
+        ulong min = ulong.MaxValue, max = 0;
+        foreach (var v in values) { min = Math.Min(min, v); max = Math.Max(max, v); }
+        if (max - min < 128)
+        {
+            ulong lo = 0, hi = 0;
+            foreach (var v in values)
+            {
+                int bit = (int)(v - min);
+                if (bit < 64) lo |= 1UL << bit; else hi |= 1UL << (bit - 64);
+            }
+            return BitOperations.PopCount(lo) + BitOperations.PopCount(hi);
+        }
         values.Sort();
         int distinct = 1;
         for (int i = 1; i < values.Length; i++) if (values[i] != values[i - 1]) distinct++;
         return distinct;
+    }
+
+    /// <summary>True when no bank is asked for two different words (broadcasts allowed): one wavefront.</summary>
+    private static bool ConflictFree(Span<ulong> words)
+    {
+        Span<uint> bankWord = stackalloc uint[32];
+        uint used = 0;
+        foreach (var word in words)
+        {
+            int bank = (int)(word & 31);
+            if ((used & (1u << bank)) == 0)
+            {
+                used |= 1u << bank;
+                bankWord[bank] = (uint)word;
+            }
+            else if (bankWord[bank] != (uint)word) return false;
+        }
+        return true;
     }
 
     /// <summary>
@@ -259,6 +382,7 @@ internal sealed partial class Executor
                 for (int i = 0; i < wordsPerLane; i++) words[k++] = (addr >> 2) + (ulong)i;
             }
             var distinct = words[..k];
+            if (ConflictFree(distinct)) { wavefronts++; continue; }
             distinct.Sort();
             perBank.Clear();
             int max = 0;
