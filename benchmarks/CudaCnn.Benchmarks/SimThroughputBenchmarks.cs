@@ -12,7 +12,7 @@ using CudaCnn.Sim;
 namespace CudaCnn.Benchmarks;
 
 /// <summary>
-/// Interpreter speed of the software GPU on a tiled SGEMM (16x16 tiles in shared memory, one fma per k), run
+/// Interpreter speed of the software GPU on the sim tests' tiled SGEMM (16x16 tiles in shared memory, one fma per k), run
 /// sequentially (one core) with and without the default checkers. The ThreadInst/s column is the launch's
 /// thread-instruction count divided by the mean time per launch. Quick run:
 /// <c>dotnet run -c Release --project benchmarks/CudaCnn.Benchmarks -- --filter '*SimThroughput*'</c>.
@@ -20,27 +20,13 @@ namespace CudaCnn.Benchmarks;
 [Config(typeof(QuickConfig))]
 public class SimThroughputBenchmarks
 {
-    private const string Source = """
-        #define TILE 16
-        extern "C" __global__ void sgemm_tiled(const float* A, const float* B, float* C, int M, int N, int K)
-        {
-            __shared__ float As[TILE][TILE + 1];
-            __shared__ float Bs[TILE][TILE];
-            int tx = threadIdx.x, ty = threadIdx.y;
-            int row = blockIdx.y * TILE + ty, col = blockIdx.x * TILE + tx;
-            float acc = 0.0f;
-            for (int k0 = 0; k0 < K; k0 += TILE)
-            {
-                As[ty][tx] = (row < M && k0 + tx < K) ? A[row * K + k0 + tx] : 0.0f;
-                Bs[ty][tx] = (col < N && k0 + ty < K) ? B[(k0 + ty) * N + col] : 0.0f;
-                __syncthreads();
-        #pragma unroll
-                for (int k = 0; k < TILE; ++k) acc = fmaf(As[ty][k], Bs[k][tx], acc);
-                __syncthreads();
-            }
-            if (row < M && col < N) C[row * N + col] = acc;
-        }
-        """;
+    /// <summary>The sim tests' kernel file (embedded from tests/CudaCnn.Sim.Tests/Kernels), which holds sgemm_tiled.</summary>
+    private static string Source()
+    {
+        using var stream = typeof(SimThroughputBenchmarks).Assembly.GetManifestResourceStream("sim/counters.cu")
+            ?? throw new InvalidOperationException("sim/counters.cu is not embedded in the benchmark assembly");
+        return new StreamReader(stream).ReadToEnd();
+    }
 
     private const int Size = 128;
 
@@ -59,7 +45,7 @@ public class SimThroughputBenchmarks
     public void Setup()
     {
         _gpu = new SimGpu(new SimOptions { Deterministic = true, Checkers = Checkers });
-        var module = _gpu.LoadModule(KernelCompiler.Shared.Compile(new KernelSource("sim_sgemm.cu", Source), _gpu.PreferredTarget));
+        var module = _gpu.LoadModule(KernelCompiler.Shared.Compile(new KernelSource("counters.cu", Source()), _gpu.PreferredTarget));
         _kernel = module.GetKernel("sgemm_tiled");
         var a = _gpu.Allocate(Size * Size * 4);
         _gpu.Fill32(a, 0x3F800000, Size * Size);

@@ -111,7 +111,8 @@ public sealed class SimGpu : IGpu
         if (shared > Options.MaxSharedMemoryPerBlock)
             throw new ArgumentOutOfRangeException(nameof(config), config.SharedMemoryBytes,
                 $"kernel {k.Name} needs {p.StaticSharedBytes} bytes of static plus {config.SharedMemoryBytes} bytes of dynamic shared memory; the limit is {Options.MaxSharedMemoryPerBlock}");
-        long local = Math.Max(Options.LocalBytesPerThread, p.EntryDepotBytes);
+        // Kernels that never form a local address get no local memory (saves allocating it per launch).
+        long local = p.UsesLocalMemory ? Math.Max(Options.LocalBytesPerThread, p.EntryDepotBytes) : 0;
         return new LaunchState
         {
             Program = p,

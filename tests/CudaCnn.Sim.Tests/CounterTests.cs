@@ -6,15 +6,21 @@ namespace CudaCnn.Sim.Tests;
 /// <summary>Counters against hand-computed values on crafted access patterns (definitions in docs/software-gpu.md).</summary>
 public class CounterTests
 {
-    [NvrtcFact]
-    public void CoalescedFloatAccessTouchesFourSectorsPerRequest()
+    /// <summary>Runs an (input, output) kernel over zero-filled buffers and returns the launch's counters.</summary>
+    private static LaunchStats RunCopy(string kernel, int inputFloats, int outputBytes, LaunchConfig config)
     {
         var (gpu, module) = SimTestKernels.Load("counters.cu");
         using var _ = gpu;
-        var input = gpu.Upload(new float[512]);
-        var outp = gpu.Allocate(512 * 4);
-        gpu.Launch(module.GetKernel("copy_float"), new LaunchConfig(new Dim3(2), new Dim3(256)), SimTestKernels.Args(input, outp));
-        var s = gpu.LastLaunch;
+        var input = gpu.Upload(new float[inputFloats]);
+        var output = gpu.Allocate(outputBytes);
+        gpu.Launch(module.GetKernel(kernel), config, SimTestKernels.Args(input, output));
+        return gpu.LastLaunch;
+    }
+
+    [NvrtcFact]
+    public void CoalescedFloatAccessTouchesFourSectorsPerRequest()
+    {
+        var s = RunCopy("copy_float", 512, 512 * 4, new LaunchConfig(new Dim3(2), new Dim3(256)));
         Assert.Equal(16, s.GlobalLoadRequests);
         Assert.Equal(64, s.GlobalLoadSectors);
         Assert.Equal(4.0, s.GlobalLoadSectorsPerRequest);
@@ -29,12 +35,7 @@ public class CounterTests
     [NvrtcFact]
     public void Float4AccessTouchesSixteenSectorsPerRequest()
     {
-        var (gpu, module) = SimTestKernels.Load("counters.cu");
-        using var _ = gpu;
-        var input = gpu.Upload(new float[128 * 4]);
-        var outp = gpu.Allocate(128 * 16);
-        gpu.Launch(module.GetKernel("copy_float4"), new LaunchConfig(new Dim3(1), new Dim3(128)), SimTestKernels.Args(input, outp));
-        var s = gpu.LastLaunch;
+        var s = RunCopy("copy_float4", 128 * 4, 128 * 16, new LaunchConfig(new Dim3(1), new Dim3(128)));
         Assert.Equal(4, s.GlobalLoadRequests);
         Assert.Equal(16.0, s.GlobalLoadSectorsPerRequest);
         Assert.Equal(16.0, s.GlobalLoadIdealSectorsPerRequest);
@@ -44,12 +45,7 @@ public class CounterTests
     [NvrtcFact]
     public void StrideOf32FloatsTouchesOneSectorPerLane()
     {
-        var (gpu, module) = SimTestKernels.Load("counters.cu");
-        using var _ = gpu;
-        var input = gpu.Upload(new float[32 * 32]);
-        var outp = gpu.Allocate(32 * 4);
-        gpu.Launch(module.GetKernel("strided_read"), new LaunchConfig(new Dim3(1), new Dim3(32)), SimTestKernels.Args(input, outp));
-        var s = gpu.LastLaunch;
+        var s = RunCopy("strided_read", 32 * 32, 32 * 4, new LaunchConfig(new Dim3(1), new Dim3(32)));
         Assert.Equal(1, s.GlobalLoadRequests);
         Assert.Equal(32, s.GlobalLoadSectors);
         Assert.Equal(4, s.GlobalLoadIdealSectors);

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using CudaCnn.Native;
 using CudaCnn.Runtime;
@@ -48,7 +47,7 @@ internal static class InfoCommand
             Console.WriteLine("Devices    none");
             Console.WriteLine();
             Console.WriteLine(env.DriverProbe.HasDevice ? env.Driver.Problem : env.DriverProbe.Summary + ".");
-            foreach (string line in env.DriverProbe.Details.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries))
+            foreach (string line in NoDeviceEvidence(env))
                 Console.WriteLine("  " + line);
             Console.WriteLine("  Kernels still compile with NVRTC and run on the software GPU (CudaCnn.Sim).");
             return;
@@ -61,32 +60,39 @@ internal static class InfoCommand
         }
     }
 
+    /// <summary>Where the driver was looked for and how to get it, or what the loaded driver said.</summary>
+    private static IEnumerable<string> NoDeviceEvidence(CudaEnvironment env)
+    {
+        if (env.Driver.Loaded)
+            return env.DriverProbe.Details.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        return env.Driver.Attempts.Select(a => "tried " + Brief(a)).Append("to fix: " + env.Driver.Trace.InstallHint);
+    }
+
     private static void WriteLibrary(string label, NativeLibraryStatus status, bool verbose)
     {
+        // The driver's problem is the no-GPU explanation printed after the table.
+        bool isDriver = status.Library == NativeLibrarySpec.CudaDriver;
+        string? problem = isDriver ? null : status.Problem;
         string text = status.Loaded
-            ? $"{status.Version ?? "version unknown"}  {status.LoadedFrom!.Path} ({status.LoadedFrom.Origin})" + (status.Problem is null ? "" : $"; {status.Problem}")
-            : status.Problem ?? "not found";
-        if (!status.Loaded && status.Library == NativeLibrarySpec.CudaDriver) text = "not found (see below)";
+            ? $"{status.Version ?? "version unknown"}  {Where(status.LoadedFrom!)}" + (problem is null ? "" : $"; {problem}")
+            : isDriver ? "not found (see below)" : problem ?? "not found";
         Console.WriteLine($"{label,-10} {text}");
         if (!verbose) return;
         foreach (var attempt in status.Attempts) Console.WriteLine($"             tried {Brief(attempt)}");
     }
 
-    /// <summary>One line per attempt: .NET's load failure text ends with the loader's own reason (dlerror).</summary>
-    private static string Brief(ProbeAttempt attempt)
-    {
-        string reason = attempt.Detail.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "";
-        return $"{attempt.Path} ({attempt.Origin}): {attempt.Outcome}{(reason.Length > 0 ? " - " + reason : "")}";
-    }
+    /// <summary>"libnvrtc.so.11.2 (system loader, found at /usr/lib/...)": the resolver notes the real file when it can.</summary>
+    private static string Where(ProbeAttempt loaded) =>
+        $"{loaded.Path} ({loaded.Origin}{(loaded.Detail.Length > 0 ? ", " + loaded.Detail : "")})";
+
+    private static string Brief(ProbeAttempt attempt) =>
+        $"{attempt.Path} ({attempt.Origin}): {attempt.Outcome}{(attempt.Detail.Length > 0 ? " - " + attempt.Detail : "")}";
 
     private static string Target(CudaEnvironment env, DeviceInfo device) =>
         env.NvrtcArchs.Count == 0 ? "(no NVRTC)" : CudaTargets.Choose(device.ComputeMajor, device.ComputeMinor, env.NvrtcArchs).ToString();
 
-    private static void WriteJson(CudaEnvironment env)
+    private static void WriteJson(CudaEnvironment env) => JsonOutput.WriteObject(writer =>
     {
-        using var stdout = Console.OpenStandardOutput();
-        using var writer = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-        writer.WriteStartObject();
         writer.WriteBoolean("gpu_available", env.Devices.Count > 0);
         writer.WriteString("summary", env.DriverProbe.Summary);
         WriteLibraryJson(writer, "nvrtc", env.Nvrtc);
@@ -112,10 +118,7 @@ internal static class InfoCommand
             writer.WriteEndObject();
         }
         writer.WriteEndArray();
-        writer.WriteEndObject();
-        writer.Flush();
-        stdout.WriteByte((byte)'\n');
-    }
+    });
 
     private static void WriteLibraryJson(Utf8JsonWriter writer, string name, NativeLibraryStatus status)
     {

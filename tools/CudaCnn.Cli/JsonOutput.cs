@@ -6,20 +6,31 @@ namespace CudaCnn.Cli;
 /// <summary>Writes a JSON array to standard output with Utf8JsonWriter (no reflection: the CLI is published trimmed).</summary>
 internal static class JsonOutput
 {
-    public static void WriteArray<T>(IEnumerable<T> rows, Action<Utf8JsonWriter, T> writeFields)
+    public static void WriteArray<T>(IEnumerable<T> rows, Action<Utf8JsonWriter, T> writeFields) => Write(writer =>
+    {
+        writer.WriteStartArray();
+        foreach (var row in rows)
+        {
+            writer.WriteStartObject();
+            writeFields(writer, row);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+    });
+
+    /// <summary>Writes one JSON object to standard output.</summary>
+    public static void WriteObject(Action<Utf8JsonWriter> writeFields) => Write(writer =>
+    {
+        writer.WriteStartObject();
+        writeFields(writer);
+        writer.WriteEndObject();
+    });
+
+    private static void Write(Action<Utf8JsonWriter> write)
     {
         using var stdout = Console.OpenStandardOutput();
         using (var writer = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            writer.WriteStartArray();
-            foreach (var row in rows)
-            {
-                writer.WriteStartObject();
-                writeFields(writer, row);
-                writer.WriteEndObject();
-            }
-            writer.WriteEndArray();
-        }
+            write(writer);
         stdout.WriteByte((byte)'\n');
     }
 

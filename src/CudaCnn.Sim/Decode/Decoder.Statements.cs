@@ -1,4 +1,5 @@
 using CudaCnn.Sim.Ptx;
+using CudaCnn.Sim.Semantics;
 
 namespace CudaCnn.Sim.Decode;
 
@@ -142,7 +143,12 @@ internal sealed partial class Decoder
                 break;
             case "prmt":
                 Need(4);
-                if (op.Mods.Count > 0) throw Unsupported("only the default prmt mode is implemented");
+                ins.Mod = (byte)(op.Mods.FirstOrDefault() switch
+                {
+                    null => PrmtMode.Default, "f4e" => PrmtMode.F4e, "b4e" => PrmtMode.B4e, "rc8" => PrmtMode.Rc8,
+                    "ecl" => PrmtMode.Ecl, "ecr" => PrmtMode.Ecr, "rc16" => PrmtMode.Rc16,
+                    var m => throw Unsupported($"prmt mode .{m}"),
+                });
                 ins.Op = Op.Prmt; ins.D = Dst(o[0]); ins.A = Src(o[1]); ins.B = Src(o[2]); ins.C = Src(o[3]);
                 break;
             case "shf":
@@ -169,7 +175,7 @@ internal sealed partial class Decoder
                 ins.C = Source(o[3], ctx, Ty.Pred, s, Unsupported);
                 break;
             case "cvt":
-                Need(2);
+                Need(op.T0 == Ty.F16x2 ? 3 : 2);
                 ins.Op = Op.Cvt; ins.Type = op.T0; ins.Type2 = op.T1;
                 if (op.Types.Count != 2) throw Unsupported();
                 ins.D = Dst(o[0]);

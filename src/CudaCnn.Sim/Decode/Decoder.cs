@@ -141,6 +141,7 @@ internal sealed partial class Decoder
             EntryDepotBytes = infos[entryIndex].DepotSize,
             MaxFunctionDepotBytes = infos.Where((_, i) => i != entryIndex).Select(f => f.DepotSize).DefaultIfEmpty(0).Max(),
             ScratchSlot = scratch,
+            UsesLocalMemory = code.Any(i => i.Op is Op.MovDepot or Op.Call || i.Space == Space.Local),
         };
     }
 

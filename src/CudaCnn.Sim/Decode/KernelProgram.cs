@@ -45,6 +45,8 @@ internal sealed class KernelProgram
     public required long EntryDepotBytes { get; init; }
     public required long MaxFunctionDepotBytes { get; init; }
     public required int ScratchSlot { get; init; }
+    /// <summary>Whether any instruction can touch local memory (depot address, call frames, ld/st.local).</summary>
+    public required bool UsesLocalMemory { get; init; }
 
     public FunctionInfo? FunctionByAddress(ulong address)
     {

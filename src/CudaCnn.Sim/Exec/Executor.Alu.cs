@@ -259,7 +259,7 @@ internal sealed partial class Executor
                     Ty.U64 => IntOps.BfeU64(x, (uint)y, (uint)z),
                     _ => IntOps.BfeU32((uint)x, (uint)y, (uint)z),
                 };
-            case Op.Prmt: return IntOps.Prmt((uint)x, (uint)y, (uint)z);
+            case Op.Prmt: return IntOps.Prmt((uint)x, (uint)y, (uint)z, (PrmtMode)ins.Mod);
             case Op.Shf: return IntOps.Shf((uint)x, (uint)y, (uint)z, ins.Mod == 0, (ins.Flags & InstrFlags.Variant) != 0);
             case Op.Sad:
                 return t switch

@@ -120,17 +120,16 @@ internal sealed partial class Executor
     }
 
     /// <summary>
-    /// Scalar shared or global loads whose every lane hits the cached allocation (or shared memory) aligned and in
-    /// bounds, with no racecheck/initcheck bookkeeping: read directly. Anything else takes the checked path,
-    /// which also produces the report.
+    /// Scalar shared or global accesses whose every lane hits the cached allocation (or shared memory) aligned and
+    /// in bounds, with no racecheck/initcheck bookkeeping, go straight to the bytes. Anything else takes the
+    /// checked path, which also produces the report. Fills the lanes' byte offsets into <paramref name="at"/>.
     /// </summary>
-    private bool TryFastLoad(Warp w, ref Instr ins, uint exec, int elem)
+    private bool FastOffsets(Warp w, ref Instr ins, uint exec, int elem, Span<int> at, out byte[] data)
     {
-        byte[] data;
         ulong lo, limit;
+        data = _cta.Shared;
         if (ins.Space == Space.Shared && _cta.Race is null)
         {
-            data = _cta.Shared;
             lo = 0;
             limit = (ulong)data.Length;
         }
@@ -145,7 +144,6 @@ internal sealed partial class Executor
         int ab = ins.A * 32;
         ulong off = (ulong)ins.Offset;
         ulong misalign = (ulong)(elem - 1);
-        Span<int> at = stackalloc int[32];
         int k = 0;
         for (uint m = exec; m != 0; m &= m - 1)
         {
@@ -155,45 +153,67 @@ internal sealed partial class Executor
             if (rel >= limit || rel + (ulong)elem > limit || (addr & misalign) != 0) return false;
             at[k++] = (int)rel;
         }
-        int d = ins.D * 32;
+        return true;
+    }
+
+    private bool TryFastLoad(Warp w, ref Instr ins, uint exec, int elem)
+    {
+        Span<int> at = stackalloc int[32];
+        if (!FastOffsets(w, ref ins, exec, elem, at, out var data)) return false;
+        var r = w.R;
+        int d = ins.D * 32, k = 0;
         var type = ins.Type;
-        k = 0;
         if (elem == 4)
         {
             bool signed = type == Ty.S32;
             for (uint m = exec; m != 0; m &= m - 1)
             {
-                int l = BitOperations.TrailingZeroCount(m);
                 uint v = Unsafe.ReadUnaligned<uint>(ref data[at[k++]]);
-                r[d + l] = signed ? (ulong)(long)(int)v : v;
+                r[d + BitOperations.TrailingZeroCount(m)] = signed ? (ulong)(long)(int)v : v;
             }
         }
         else
         {
             for (uint m = exec; m != 0; m &= m - 1)
-            {
-                int l = BitOperations.TrailingZeroCount(m);
-                r[d + l] = TyInfo.Extend(ReadBytes(data, at[k++], elem), type);
-            }
+                r[d + BitOperations.TrailingZeroCount(m)] = TyInfo.Extend(ReadBytes(data, at[k++], elem), type);
         }
-        if (ins.Space == Space.Shared && elem <= 4)
-        {
-            // One phase of 32 lanes: one wavefront unless two lanes want different words of one bank.
-            Span<ulong> words = stackalloc ulong[32];
-            for (int i = 0; i < k; i++) words[i] = (ulong)(at[i] >> 2);
-            _n[(int)Counter.SharedLoadRequests]++;
-            _n[(int)Counter.SharedLoadPhases]++;
-            _n[(int)Counter.SharedLoadWavefronts] += ConflictFree(words[..k]) ? 1 : SharedWavefronts(w, ref ins, exec, elem).Wavefronts;
-            return true;
-        }
-        CountAccess(w, ref ins, exec, elem, ins.Space, isStore: false);
+        CountFast(w, ref ins, exec, elem, at[..k], isStore: false);
         return true;
+    }
+
+    private bool TryFastStore(Warp w, ref Instr ins, uint exec, int elem)
+    {
+        Span<int> at = stackalloc int[32];
+        if (!FastOffsets(w, ref ins, exec, elem, at, out var data)) return false;
+        var r = w.R;
+        int b = ins.B * 32, k = 0;
+        for (uint m = exec; m != 0; m &= m - 1)
+            WriteBytes(data, at[k++], elem, r[b + BitOperations.TrailingZeroCount(m)]);
+        CountFast(w, ref ins, exec, elem, at[..k], isStore: true);
+        return true;
+    }
+
+    /// <summary>Counters of a fast-path access: a 32-bit-or-narrower shared access is one phase of 32 lanes.</summary>
+    private void CountFast(Warp w, ref Instr ins, uint exec, int elem, Span<int> at, bool isStore)
+    {
+        if (ins.Space != Space.Shared || elem > 4)
+        {
+            CountAccess(w, ref ins, exec, elem, ins.Space, isStore);
+            return;
+        }
+        Span<ulong> words = stackalloc ulong[32];
+        for (int i = 0; i < at.Length; i++) words[i] = (ulong)(at[i] >> 2);
+        int wavefronts = ConflictFree(words[..at.Length]) ? 1 : SharedWavefronts(w, ref ins, exec, elem).Wavefronts;
+        _n[(int)(isStore ? Counter.SharedStoreRequests : Counter.SharedLoadRequests)]++;
+        _n[(int)(isStore ? Counter.SharedStorePhases : Counter.SharedLoadPhases)]++;
+        _n[(int)(isStore ? Counter.SharedStoreWavefronts : Counter.SharedLoadWavefronts)] += wavefronts;
     }
 
     private void Store(Warp w, ref Instr ins, int pc, uint exec)
     {
         int elem = TyInfo.Bytes(ins.Type), vec = ins.Vec, size = elem * vec;
         var r = w.R;
+        if (vec == 1 && TryFastStore(w, ref ins, exec, elem)) return;
         Space space = Space.None;
         for (uint m = exec; m != 0; m &= m - 1)
         {

@@ -4,8 +4,8 @@ namespace CudaCnn.Sim.Semantics;
 
 /// <summary>
 /// <c>cvt</c> semantics. Float-to-integer conversions round, then saturate to the destination range (saturation is
-/// implicit in PTX); NaN converts to 0 when the source is f32 and the destination at most 32 bits wide, otherwise
-/// to <c>1 &lt;&lt; (width - 1)</c>. Integer results come back as 64-bit patterns sign-extended for signed types and
+/// implicit in PTX); NaN converts to 0 unless the source is f64 or the destination 64 bits wide, in which case it
+/// converts to <c>1 &lt;&lt; (width - 1)</c>. Integer results come back as 64-bit patterns sign-extended for signed types and
 /// zero-extended for unsigned ones, ready to be truncated to the destination register.
 /// </summary>
 public static class Cvt
@@ -15,17 +15,18 @@ public static class Cvt
     /// <summary><c>cvt.{rni,rzi,rmi,rpi}[.ftz].{int}.f32</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong F32ToInt(float x, IntRounding rounding, IntType destination, bool ftz) =>
-        FloatToInt(ftz ? F32.Ftz(x) : x, rounding, destination, sourceIsF32: true);
+        FloatToInt(ftz ? F32.Ftz(x) : x, rounding, destination, sourceIsF64: false);
 
     /// <summary><c>cvt.{rni,rzi,rmi,rpi}.{int}.f64</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong F64ToInt(double x, IntRounding rounding, IntType destination) =>
-        FloatToInt(x, rounding, destination, sourceIsF32: false);
+        FloatToInt(x, rounding, destination, sourceIsF64: true);
 
-    public static ulong FloatToInt(double x, IntRounding rounding, IntType destination, bool sourceIsF32)
+    /// <summary>Float (f16/f32/f64, widened to double) to integer; <paramref name="sourceIsF64"/> selects the NaN rule.</summary>
+    public static ulong FloatToInt(double x, IntRounding rounding, IntType destination, bool sourceIsF64)
     {
         int bits = destination.Bits();
-        if (double.IsNaN(x)) return sourceIsF32 && bits <= 32 ? 0 : destination.Normalize(1UL << (bits - 1));
+        if (double.IsNaN(x)) return !sourceIsF64 && bits < 64 ? 0 : destination.Normalize(1UL << (bits - 1));
         double v = RoundToIntegral(x, rounding);
         if (destination.IsSigned())
         {

@@ -73,6 +73,7 @@ public static class F32
     private static float AddDirected(float a, float b, FloatRounding rounding)
     {
         double hi = Rounding.TwoSum(a, b, out double lo); // exact: two floats never overflow a double sum
+        if (!double.IsFinite(hi)) return (float)hi; // infinities and NaN
         if (hi == 0) return ExactZeroSum(a, b, rounding);
         return Rounding.ToF32(hi, Math.Sign(lo), rounding);
     }
@@ -212,7 +213,8 @@ public static class F32
     public static bool Compare(FloatCompare op, float a, float b, bool ftz) =>
         F64.Compare(op, FlushIf(a, ftz), FlushIf(b, ftz));
 
-    /// <summary><c>.sat</c>: clamp to [0, 1]; NaN gives +0.</summary>
+    /// <summary><c>.sat</c>: clamp to [0, 1]; NaN gives +0, and so does -0 (the ISA does not say; a clamp to
+    /// [0, 1] yielding +0 is this interpreter's choice).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Saturate(float x) => x > 0f ? (x < 1f ? x : 1f) : 0f;
 }

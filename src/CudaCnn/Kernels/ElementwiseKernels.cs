@@ -14,15 +14,11 @@ public sealed class ElementwiseKernels(KernelLibrary library)
     /// <summary>Matches ELEMENTWISE_BLOCK, the __launch_bounds__ of every kernel in the file.</summary>
     public const uint BlockSize = 256;
 
-    /// <summary>Resident blocks per SM that fill a 2048-thread SM (sm_70/80/90); the grid-stride loop covers
-    /// any count with one such wave.</summary>
-    private const int BlocksPerSmForOneWave = 2048 / (int)BlockSize;
-
     private readonly KernelLibrary _library = library ?? throw new ArgumentNullException(nameof(library));
     private GpuKernel? _fill, _copy, _scale, _add, _axpy, _reluForward, _reluBackward, _residualAddBackward;
 
     /// <summary>output[i] = value for the whole buffer.</summary>
-    public void Fill(DeviceBuffer<float> output, float value) => Fill(output, value, LengthOf(output, nameof(output)));
+    public void Fill(DeviceBuffer<float> output, float value) => Fill(output, value, LaunchChecks.LengthOf(output, nameof(output)));
 
     /// <summary>output[i] = value for i &lt; count.</summary>
     public void Fill(DeviceBuffer<float> output, float value, long count) =>
@@ -30,42 +26,42 @@ public sealed class ElementwiseKernels(KernelLibrary library)
 
     /// <summary>output[i] = input[i]; the buffers must be the same length.</summary>
     public void Copy(DeviceBuffer<float> output, DeviceBuffer<float> input) =>
-        Copy(output, input, SameLength(nameof(Copy), (output, nameof(output)), (input, nameof(input))));
+        Copy(output, input, LaunchChecks.SameLength(nameof(Copy), (output, nameof(output)), (input, nameof(input))));
 
     public void Copy(DeviceBuffer<float> output, DeviceBuffer<float> input, long count) =>
         Run(ref _copy, "copy", nameof(Copy), count, null, (output, nameof(output)), (input, nameof(input)));
 
     /// <summary>output[i] = alpha * input[i]; in place allowed.</summary>
     public void Scale(DeviceBuffer<float> output, DeviceBuffer<float> input, float alpha) =>
-        Scale(output, input, alpha, SameLength(nameof(Scale), (output, nameof(output)), (input, nameof(input))));
+        Scale(output, input, alpha, LaunchChecks.SameLength(nameof(Scale), (output, nameof(output)), (input, nameof(input))));
 
     public void Scale(DeviceBuffer<float> output, DeviceBuffer<float> input, float alpha, long count) =>
         Run(ref _scale, "scale", nameof(Scale), count, alpha, (output, nameof(output)), (input, nameof(input)));
 
     /// <summary>output[i] = a[i] + b[i]; in place allowed.</summary>
     public void Add(DeviceBuffer<float> output, DeviceBuffer<float> a, DeviceBuffer<float> b) =>
-        Add(output, a, b, SameLength(nameof(Add), (output, nameof(output)), (a, nameof(a)), (b, nameof(b))));
+        Add(output, a, b, LaunchChecks.SameLength(nameof(Add), (output, nameof(output)), (a, nameof(a)), (b, nameof(b))));
 
     public void Add(DeviceBuffer<float> output, DeviceBuffer<float> a, DeviceBuffer<float> b, long count) =>
         Run(ref _add, "add", nameof(Add), count, null, (output, nameof(output)), (a, nameof(a)), (b, nameof(b)));
 
     /// <summary>y[i] += alpha * x[i] (accumulates; one fused multiply-add).</summary>
     public void Axpy(DeviceBuffer<float> y, DeviceBuffer<float> x, float alpha) =>
-        Axpy(y, x, alpha, SameLength(nameof(Axpy), (y, nameof(y)), (x, nameof(x))));
+        Axpy(y, x, alpha, LaunchChecks.SameLength(nameof(Axpy), (y, nameof(y)), (x, nameof(x))));
 
     public void Axpy(DeviceBuffer<float> y, DeviceBuffer<float> x, float alpha, long count) =>
         Run(ref _axpy, "axpy", nameof(Axpy), count, alpha, (y, nameof(y)), (x, nameof(x)));
 
     /// <summary>output[i] = input[i] &gt; 0 ? input[i] : 0; in place allowed.</summary>
     public void ReluForward(DeviceBuffer<float> output, DeviceBuffer<float> input) =>
-        ReluForward(output, input, SameLength(nameof(ReluForward), (output, nameof(output)), (input, nameof(input))));
+        ReluForward(output, input, LaunchChecks.SameLength(nameof(ReluForward), (output, nameof(output)), (input, nameof(input))));
 
     public void ReluForward(DeviceBuffer<float> output, DeviceBuffer<float> input, long count) =>
         Run(ref _reluForward, "relu_forward", nameof(ReluForward), count, null, (output, nameof(output)), (input, nameof(input)));
 
     /// <summary>dx[i] = x[i] &gt; 0 ? dy[i] : 0 (written, not accumulated); x is the forward input.</summary>
     public void ReluBackward(DeviceBuffer<float> dx, DeviceBuffer<float> dy, DeviceBuffer<float> x) =>
-        ReluBackward(dx, dy, x, SameLength(nameof(ReluBackward), (dx, nameof(dx)), (dy, nameof(dy)), (x, nameof(x))));
+        ReluBackward(dx, dy, x, LaunchChecks.SameLength(nameof(ReluBackward), (dx, nameof(dx)), (dy, nameof(dy)), (x, nameof(x))));
 
     public void ReluBackward(DeviceBuffer<float> dx, DeviceBuffer<float> dy, DeviceBuffer<float> x, long count) =>
         Run(ref _reluBackward, "relu_backward", nameof(ReluBackward), count, null, (dx, nameof(dx)), (dy, nameof(dy)), (x, nameof(x)));
@@ -86,52 +82,14 @@ public sealed class ElementwiseKernels(KernelLibrary library)
     private void Run(ref GpuKernel? kernel, string name, string operation, long count, float? scalar,
         params ReadOnlySpan<(DeviceBuffer<float> Buffer, string Name)> buffers)
     {
-        Check(operation, count, buffers);
+        var gpu = _library.Gpu;
+        LaunchChecks.Usable(operation, gpu, count, buffers);
         if (count == 0) return;
         kernel ??= _library.Kernel(FileName, name);
         var args = new KernelArgs();
         foreach (var (buffer, _) in buffers) args.Add(buffer);
         if (scalar is float value) args.Add(value);
         args.Add(count);
-        var gpu = _library.Gpu;
-        long oneWave = (long)Math.Max(1, gpu.Info.MultiprocessorCount) * BlocksPerSmForOneWave;
-        long blocks = Math.Min((count + BlockSize - 1) / BlockSize, oneWave);
-        gpu.Launch(kernel, new LaunchConfig(new Dim3((uint)blocks), new Dim3(BlockSize)), args);
-    }
-
-    private static long LengthOf(DeviceBuffer<float> buffer, string argument)
-    {
-        ArgumentNullException.ThrowIfNull(buffer, argument);
-        return buffer.Length;
-    }
-
-    private long SameLength(string operation, params ReadOnlySpan<(DeviceBuffer<float> Buffer, string Name)> buffers)
-    {
-        long length = LengthOf(buffers[0].Buffer, buffers[0].Name);
-        foreach (var (buffer, name) in buffers[1..])
-        {
-            if (LengthOf(buffer, name) != length)
-                throw new ArgumentException(
-                    $"{operation}: {name} has {buffer.Length} elements, {buffers[0].Name} has {length}; the buffers must be the same length",
-                    name);
-        }
-        return length;
-    }
-
-    private void Check(string operation, long count, ReadOnlySpan<(DeviceBuffer<float> Buffer, string Name)> buffers)
-    {
-        if (count < 0)
-            throw new ArgumentOutOfRangeException(nameof(count), count, $"{operation}: expected a non-negative element count");
-        foreach (var (buffer, name) in buffers)
-        {
-            ArgumentNullException.ThrowIfNull(buffer, name);
-            if (!ReferenceEquals(buffer.Gpu, _library.Gpu))
-                throw new ArgumentException(
-                    $"{operation}: {name} lives on {buffer.Gpu.Info.Name} ({buffer.Gpu.Info.Backend}), these kernels on {_library.Gpu.Info.Name} ({_library.Gpu.Info.Backend})",
-                    name);
-            if (buffer.Length < count)
-                throw new ArgumentException($"{operation}: {name} has {buffer.Length} elements, fewer than the count {count}", name);
-            _ = buffer.Ptr; // throws ObjectDisposedException for a disposed buffer, before the launch
-        }
+        gpu.Launch(kernel, LaunchChecks.GridStride(gpu, count, BlockSize), args);
     }
 }

@@ -32,13 +32,58 @@ internal interface ILibraryLoader
 
     /// <summary>Loads a library by full path or bare name; throws with the loader's message on failure.</summary>
     nint Load(string pathOrName);
+
+    void Free(nint handle);
+
+    /// <summary>The file a library loaded by bare name came from, where the platform can say; else null.</summary>
+    string? LocateLoaded(string bareName);
 }
 
 internal sealed class SystemLibraryLoader : ILibraryLoader
 {
     public static readonly SystemLibraryLoader Instance = new();
     public bool FileExists(string path) => File.Exists(path);
-    public nint Load(string pathOrName) => System.Runtime.InteropServices.NativeLibrary.Load(pathOrName);
+
+    public nint Load(string pathOrName)
+    {
+        if (OperatingSystem.IsWindows() && Path.GetDirectoryName(pathOrName) is { Length: > 0 } folder)
+            AddToWindowsSearchPath(folder);
+        return System.Runtime.InteropServices.NativeLibrary.Load(pathOrName);
+    }
+
+    public void Free(nint handle) => System.Runtime.InteropServices.NativeLibrary.Free(handle);
+
+    /// <summary>
+    /// On Linux, the mapped file whose name starts like the soname ("libcuda.so" for "libcuda.so.1"):
+    /// /proc/self/maps shows the real file behind the soname's symlink.
+    /// </summary>
+    public string? LocateLoaded(string bareName)
+    {
+        int so = bareName.IndexOf(".so", StringComparison.Ordinal);
+        if (!OperatingSystem.IsLinux() || so < 0) return null;
+        string stem = bareName[..(so + 3)];
+        try
+        {
+            return File.ReadLines("/proc/self/maps")
+                .Select(line => line.IndexOf('/') is int slash and >= 0 ? line[slash..] : null)
+                .FirstOrDefault(path => path is not null && Path.GetFileName(path).StartsWith(stem, StringComparison.Ordinal));
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// NVRTC loads its builtins DLL, and the cuDNN shim its sub-libraries, by bare name when first used;
+    /// on Windows that search includes PATH, so the folder a library came from goes in front of it.
+    /// </summary>
+    private static void AddToWindowsSearchPath(string folder)
+    {
+        string path = Environment.GetEnvironmentVariable("PATH") ?? "";
+        if (!path.Split(';').Contains(folder, StringComparer.OrdinalIgnoreCase))
+            Environment.SetEnvironmentVariable("PATH", folder + ";" + path);
+    }
 }
 
 /// <summary>Walks a candidate list in order until one loads, recording every attempt.</summary>
@@ -63,7 +108,7 @@ internal static class LibraryProbe
         ProbeAttempt Record(ProbeOutcome outcome, string detail) => new(candidate.Path, candidate.Origin, outcome, detail);
 
         if (spec.Name == NativeLibrarySpec.CudaDriver && IsToolkitStub(candidate.Path))
-            return (0, Record(ProbeOutcome.Refused, "this is the CUDA toolkit's link-time stub, which fails every call with CUDA_ERROR_STUB_LIBRARY; load the driver's libcuda.so.1"));
+            return (0, Record(ProbeOutcome.Refused, $"this is {StubExplanation}"));
         if (!candidate.IsBareName && !loader.FileExists(candidate.Path))
             return (0, Record(ProbeOutcome.Missing, "no such file"));
         try
@@ -72,13 +117,30 @@ internal static class LibraryProbe
             {
                 if (loader.FileExists(dependency)) loader.Load(dependency);
             }
-            return (loader.Load(candidate.Path), Record(ProbeOutcome.Loaded, ""));
+            nint handle = loader.Load(candidate.Path);
+            if (!candidate.IsBareName) return (handle, Record(ProbeOutcome.Loaded, ""));
+            // The system loader may still land on a stub (a container's LD_LIBRARY_PATH can hold stubs/libcuda.so.1).
+            string? file = loader.LocateLoaded(candidate.Path);
+            if (spec.Name == NativeLibrarySpec.CudaDriver && file is not null && IsToolkitStub(file))
+            {
+                loader.Free(handle);
+                return (0, Record(ProbeOutcome.Refused, $"the system loader found {file}, {StubExplanation}"));
+            }
+            return (handle, Record(ProbeOutcome.Loaded, file is null ? "" : $"found at {file}"));
         }
         catch (Exception e) when (e is DllNotFoundException or BadImageFormatException or IOException)
         {
-            return (0, Record(ProbeOutcome.Failed, e.Message));
+            return (0, Record(ProbeOutcome.Failed, LoaderReason(e.Message)));
         }
     }
+
+    /// <summary>.NET's load failure text is several lines of advice ending with the loader's own reason (dlerror):
+    /// keep that last line, so every message built from the trace stays one line per attempt.</summary>
+    internal static string LoaderReason(string message) =>
+        message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? message;
+
+    private const string StubExplanation =
+        "the CUDA toolkit's link-time stub, which fails every call with CUDA_ERROR_STUB_LIBRARY; the driver's libcuda.so.1 is needed";
 
     private static bool IsToolkitStub(string path) =>
         path.Split('/', '\\').Any(segment => segment.Equals("stubs", StringComparison.OrdinalIgnoreCase));

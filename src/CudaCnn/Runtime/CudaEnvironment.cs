@@ -3,14 +3,11 @@ using CudaCnn.Native;
 namespace CudaCnn.Runtime;
 
 /// <summary>One native library as found on this machine: where it loaded from and its version, or why not.</summary>
-public sealed record NativeLibraryStatus(
-    string Library,
-    ProbeAttempt? LoadedFrom,
-    string? Version,
-    string? Problem,
-    IReadOnlyList<ProbeAttempt> Attempts)
+public sealed record NativeLibraryStatus(string Library, NativeLibraryTrace Trace, string? Version, string? Problem)
 {
-    public bool Loaded => LoadedFrom is not null;
+    public bool Loaded => Trace.Succeeded;
+    public ProbeAttempt? LoadedFrom => Trace.Loaded;
+    public IReadOnlyList<ProbeAttempt> Attempts => Trace.Attempts;
 }
 
 /// <summary>
@@ -45,8 +42,8 @@ public sealed record CudaEnvironment(
             try { devices = DeviceQueries.All(probe.DeviceCount); }
             catch (CudaException e) { deviceProblem = e.Message; }
         }
-        var driver = new NativeLibraryStatus(NativeLibrarySpec.CudaDriver, driverTrace.Loaded,
-            probe.DriverVersion > 0 ? probe.DriverVersionText : null, deviceProblem, driverTrace.Attempts);
+        var driver = new NativeLibraryStatus(NativeLibrarySpec.CudaDriver, driverTrace,
+            probe.DriverVersion > 0 ? probe.DriverVersionText : null, deviceProblem);
 
         var cublas = Status(NativeLibrarySpec.Cublas, CublasVersion);
         var cudnn = Status(NativeLibrarySpec.Cudnn, () => Native.Cudnn.DecodeVersion(Native.Cudnn.GetVersion()).ToString());
@@ -70,15 +67,15 @@ public sealed record CudaEnvironment(
         if (!NativeLibraries.TryLoad(library, out _, out var trace))
         {
             string files = string.Join(", ", CudaProbe.FileNames(trace));
-            return new NativeLibraryStatus(library, null, null, $"not found ({files}; {trace.Attempts.Count} places tried). To install: {trace.InstallHint}", trace.Attempts);
+            return new NativeLibraryStatus(library, trace, null, $"not found ({files}; {trace.Attempts.Count} places tried). To install: {trace.InstallHint}");
         }
         try
         {
-            return new NativeLibraryStatus(library, trace.Loaded, version(), null, trace.Attempts);
+            return new NativeLibraryStatus(library, trace, version(), null);
         }
         catch (Exception e) when (e is CudaException or NvrtcException or EntryPointNotFoundException)
         {
-            return new NativeLibraryStatus(library, trace.Loaded, null, $"loaded, but its version query failed: {e.Message}", trace.Attempts);
+            return new NativeLibraryStatus(library, trace, null, $"loaded, but its version query failed: {e.Message}");
         }
     }
 }

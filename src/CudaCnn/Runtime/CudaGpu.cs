@@ -15,8 +15,10 @@ public sealed unsafe class CudaGpu : IGpu
 {
     public const string BackendName = "cuda";
 
-    // The context last made current on each thread, so that the common case skips cuCtxSetCurrent.
-    [ThreadStatic] private static nint t_currentContext;
+    // The CudaGpu whose context was last made current on each thread, so that the common case skips
+    // cuCtxSetCurrent. Per instance, not per context handle: a reopened device gets the same primary context
+    // handle, and it must be made current again.
+    [ThreadStatic] private static CudaGpu? t_current;
 
     private readonly int _device;
     private readonly nint _context;
@@ -27,7 +29,7 @@ public sealed unsafe class CudaGpu : IGpu
     private readonly Lazy<CompileTarget> _preferredTarget;
     private bool _disposed;
 
-    private CudaGpu(int ordinal, int device, nint context, nint stream, DeviceInfo info, LaunchLimits limits, Func<IReadOnlyList<int>> nvrtcArchs)
+    private CudaGpu(int ordinal, int device, nint context, nint stream, DeviceInfo info, LaunchLimits limits)
     {
         Ordinal = ordinal;
         _device = device;
@@ -35,13 +37,11 @@ public sealed unsafe class CudaGpu : IGpu
         _stream = stream;
         Info = info;
         _limits = limits;
-        _preferredTarget = new Lazy<CompileTarget>(() => CudaTargets.Choose(info.ComputeMajor, info.ComputeMinor, nvrtcArchs()));
+        _preferredTarget = new Lazy<CompileTarget>(() => CudaTargets.Choose(info.ComputeMajor, info.ComputeMinor, KernelCompiler.Shared.SupportedArchs));
     }
 
     /// <summary>Opens device <paramref name="ordinal"/>; throws <see cref="GpuUnavailableException"/> when there is none.</summary>
-    public static CudaGpu Open(int ordinal = 0) => Open(ordinal, () => KernelCompiler.Shared.SupportedArchs);
-
-    internal static CudaGpu Open(int ordinal, Func<IReadOnlyList<int>> nvrtcArchs)
+    public static CudaGpu Open(int ordinal = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(ordinal);
         var probe = CudaProbe.Run();
@@ -55,13 +55,13 @@ public sealed unsafe class CudaGpu : IGpu
         try
         {
             CudaDriver.Check(CudaDriver.CtxSetCurrent(context), "cuCtxSetCurrent");
-            t_currentContext = context;
             CudaDriver.Check(CudaDriver.StreamCreate(out nint stream, CudaFlags.StreamNonBlocking), "cuStreamCreate");
-            return new CudaGpu(ordinal, device, context, stream, info, limits, nvrtcArchs);
+            var gpu = new CudaGpu(ordinal, device, context, stream, info, limits);
+            t_current = gpu;
+            return gpu;
         }
         catch
         {
-            t_currentContext = 0;
             CudaDriver.DevicePrimaryCtxRelease(device);
             throw;
         }
@@ -210,24 +210,28 @@ public sealed unsafe class CudaGpu : IGpu
         return timer;
     }
 
-    /// <summary>Unloads modules, destroys timers, frees what is still allocated and releases the context.</summary>
+    /// <summary>
+    /// Unloads modules, destroys timers, frees what is still allocated and releases the context. Every step is
+    /// attempted even if one fails (after a sticky launch error they all do); the first failure is then thrown.
+    /// </summary>
     public void Dispose()
     {
         if (_disposed) return;
-        try
+        MakeCurrent();
+        var failures = new List<Exception>();
+        void Attempt(Action step)
         {
-            MakeCurrent();
-            CudaDriver.Check(CudaDriver.StreamSynchronize(_stream), "cuStreamSynchronize");
-            foreach (var child in _children.ToArray()) child.Dispose();
-            foreach (var ptr in _allocations.Drain()) CudaDriver.Check(CudaDriver.MemFree(ptr.Address), "cuMemFree_v2");
-            CudaDriver.Check(CudaDriver.StreamDestroy(_stream), "cuStreamDestroy_v2");
+            try { step(); }
+            catch (CudaException e) { failures.Add(e); }
         }
-        finally
-        {
-            _disposed = true;
-            if (t_currentContext == _context) t_currentContext = 0;
-            CudaDriver.DevicePrimaryCtxRelease(_device);
-        }
+        Attempt(() => CudaDriver.Check(CudaDriver.StreamSynchronize(_stream), "cuStreamSynchronize"));
+        foreach (var child in _children.ToArray()) Attempt(child.Dispose);
+        foreach (var ptr in _allocations.Drain()) Attempt(() => CudaDriver.Check(CudaDriver.MemFree(ptr.Address), "cuMemFree_v2"));
+        Attempt(() => CudaDriver.Check(CudaDriver.StreamDestroy(_stream), "cuStreamDestroy_v2"));
+        _disposed = true;
+        if (t_current == this) t_current = null;
+        Attempt(() => CudaDriver.Check(CudaDriver.DevicePrimaryCtxRelease(_device), "cuDevicePrimaryCtxRelease_v2"));
+        if (failures.Count > 0) throw failures[0];
     }
 
     public override string ToString() => $"CudaGpu {Ordinal}: {Info.Name} ({Info.Arch})";
@@ -242,9 +246,9 @@ public sealed unsafe class CudaGpu : IGpu
     internal void MakeCurrent()
     {
         ThrowIfDisposed();
-        if (t_currentContext == _context) return;
+        if (t_current == this) return;
         CudaDriver.Check(CudaDriver.CtxSetCurrent(_context), "cuCtxSetCurrent");
-        t_currentContext = _context;
+        t_current = this;
     }
 
     private void CheckRange(DevicePtr ptr, long bytes, string argument)

@@ -42,25 +42,31 @@ public sealed record CudaProbe(
     public static string FormatDriverVersion(int version) =>
         version <= 0 ? "" : $"{version / 1000}.{version % 1000 / 10}";
 
-    /// <summary>Loads the driver, initializes it and counts devices.</summary>
+    /// <summary>Loads the driver, reads its version, initializes it and counts devices.</summary>
     public static CudaProbe Run()
     {
         if (!NativeLibraries.TryLoad(NativeLibrarySpec.CudaDriver, out _, out var trace))
             return DriverMissing(trace);
         string path = trace.Loaded!.Path;
+        int version = 0;
         try
         {
-            CUresult init = CudaDriver.Init(0);
+            // cuDriverGetVersion needs no cuInit, so the version is known even when initialization fails.
+            // The toolkit's stub library fails every call with CUDA_ERROR_STUB_LIBRARY.
+            string function = "cuDriverGetVersion";
+            CUresult init = CudaDriver.DriverGetVersion(out version);
+            if (init == CUresult.CUDA_SUCCESS)
+            {
+                function = "cuInit";
+                init = CudaDriver.Init(0);
+            }
             if (init == CUresult.CUDA_ERROR_STUB_LIBRARY)
-                return Failed(GpuUnavailableReason.DriverNotFound, path,
-                    $"No CUDA GPU: {path} is the CUDA toolkit's stub library, not an NVIDIA driver", init);
+                return Failed(GpuUnavailableReason.DriverNotFound, path, 0, $"No CUDA GPU: {path} is the CUDA toolkit's stub library, not an NVIDIA driver", function, init);
+            string driver = version > 0 ? $"the CUDA driver {FormatDriverVersion(version)} ({path})" : $"the CUDA driver ({path})";
             if (init == CUresult.CUDA_ERROR_NO_DEVICE)
-                return Failed(GpuUnavailableReason.NoDevice, path,
-                    $"No CUDA GPU: the CUDA driver ({path}) reports no CUDA device", init);
+                return Failed(GpuUnavailableReason.NoDevice, path, version, $"No CUDA GPU: {driver} reports no CUDA device", function, init);
             if (init != CUresult.CUDA_SUCCESS)
-                return Failed(GpuUnavailableReason.DriverFailed, path, $"No CUDA GPU: the CUDA driver ({path}) failed to initialize", init);
-
-            CudaDriver.Check(CudaDriver.DriverGetVersion(out int version), "cuDriverGetVersion");
+                return Failed(GpuUnavailableReason.DriverFailed, path, version, $"No CUDA GPU: {driver} failed to initialize", function, init);
             if (version < MinimumDriverVersion)
                 return new CudaProbe(GpuUnavailableReason.DriverTooOld,
                     $"No CUDA GPU: the CUDA driver at {path} supports CUDA {FormatDriverVersion(version)}; CudaCnn needs {FormatDriverVersion(MinimumDriverVersion)} or newer",
@@ -68,12 +74,12 @@ public sealed record CudaProbe(
 
             CudaDriver.Check(CudaDriver.DeviceGetCount(out int count), "cuDeviceGetCount");
             if (count == 0)
-                return new CudaProbe(GpuUnavailableReason.NoDevice, $"No CUDA GPU: the CUDA driver {FormatDriverVersion(version)} ({path}) reports 0 devices", "", path, version, 0);
+                return new CudaProbe(GpuUnavailableReason.NoDevice, $"No CUDA GPU: {driver} reports 0 devices", "", path, version, 0);
             return new CudaProbe(null, $"CUDA driver {FormatDriverVersion(version)} ({path}), {count} device{(count == 1 ? "" : "s")}", "", path, version, count);
         }
         catch (Exception e) when (e is CudaException or EntryPointNotFoundException)
         {
-            return new CudaProbe(GpuUnavailableReason.DriverFailed, $"No CUDA GPU: the CUDA driver at {path} is not usable", e.Message, path, 0, 0);
+            return new CudaProbe(GpuUnavailableReason.DriverFailed, $"No CUDA GPU: the CUDA driver at {path} is not usable", e.Message, path, version, 0);
         }
     }
 
@@ -89,8 +95,8 @@ public sealed record CudaProbe(
     internal static IEnumerable<string> FileNames(NativeLibraryTrace trace) =>
         trace.Attempts.Select(a => a.Path.Split('/', '\\')[^1]).Distinct();
 
-    private static CudaProbe Failed(GpuUnavailableReason reason, string path, string summary, CUresult code) =>
-        new(reason, summary, CudaException.FromDriver("cuInit", code).Message, path, 0, 0);
+    private static CudaProbe Failed(GpuUnavailableReason reason, string path, int version, string summary, string function, CUresult code) =>
+        new(reason, summary, CudaException.FromDriver(function, code).Message, path, version, 0);
 }
 
 /// <summary>Opening a <see cref="CudaGpu"/> failed because the machine has no usable CUDA device.</summary>

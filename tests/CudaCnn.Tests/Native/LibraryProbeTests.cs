@@ -5,9 +5,12 @@ namespace CudaCnn.Tests.Native;
 public class LibraryProbeTests
 {
     /// <summary>A machine with the given files; loading succeeds for the names in <c>loadable</c> only.</summary>
-    private sealed class FakeLoader(string[] files, string[] loadable) : ILibraryLoader
+    private sealed class FakeLoader(string[] files, string[] loadable, string? locatedAt = null) : ILibraryLoader
     {
         public List<string> Loaded { get; } = [];
+        public int Freed { get; private set; }
+        public void Free(nint handle) => Freed++;
+        public string? LocateLoaded(string bareName) => locatedAt;
         public bool FileExists(string path) => files.Contains(path);
 
         public nint Load(string pathOrName)
@@ -98,6 +101,28 @@ public class LibraryProbeTests
     }
 
     [Fact]
+    public void The_driver_is_refused_when_the_system_loader_lands_on_a_stub()
+    {
+        var loader = new FakeLoader(files: [], loadable: ["libcuda.so.1"], locatedAt: "/usr/local/cuda/lib64/stubs/libcuda.so");
+        var (handle, trace) = LibraryProbe.Run(NativeLibrarySpec.Get("cuda"), Candidates("cuda", _ => null), loader);
+
+        Assert.Equal(0, handle);
+        Assert.Equal(1, loader.Freed);
+        var attempt = Assert.Single(trace.Attempts);
+        Assert.Equal(ProbeOutcome.Refused, attempt.Outcome);
+        Assert.Contains("the system loader found /usr/local/cuda/lib64/stubs/libcuda.so", attempt.Detail);
+    }
+
+    [Fact]
+    public void A_library_found_by_name_records_the_file_it_came_from()
+    {
+        var loader = new FakeLoader(files: [], loadable: ["libcuda.so.1"], locatedAt: "/usr/lib/x86_64-linux-gnu/libcuda.so.535.261.03");
+        var (handle, trace) = LibraryProbe.Run(NativeLibrarySpec.Get("cuda"), Candidates("cuda", _ => null), loader);
+        Assert.Equal(42, handle);
+        Assert.Equal("found at /usr/lib/x86_64-linux-gnu/libcuda.so.535.261.03", trace.Loaded!.Detail);
+    }
+
+    [Fact]
     public void Dependencies_present_next_to_the_library_are_loaded_first()
     {
         const string lt = "/site/nvidia/cublas/lib/libcublasLt.so.12", blas = "/site/nvidia/cublas/lib/libcublas.so.12";
@@ -105,5 +130,13 @@ public class LibraryProbeTests
         var (handle, _) = LibraryProbe.Run(NativeLibrarySpec.Get("cublas"), Candidates("cublas", _ => null, "/site"), loader);
         Assert.Equal(42, handle);
         Assert.Equal([lt, blas], loader.Loaded);
+    }
+
+    [Fact]
+    public void A_load_failure_keeps_only_the_loaders_own_reason()
+    {
+        const string dotnetText = "Unable to load shared library 'libcuda.so.1' or one of its dependencies. In order to help diagnose loading problems, consider using a tool like strace.\n  libcuda.so.1: cannot open shared object file: No such file or directory";
+        Assert.Equal("libcuda.so.1: cannot open shared object file: No such file or directory", LibraryProbe.LoaderReason(dotnetText));
+        Assert.Equal("plain reason", LibraryProbe.LoaderReason("plain reason"));
     }
 }

@@ -66,7 +66,7 @@ public class ElementwiseKernelsTests
         using var input = new DeviceBuffer<float>(other, 4);
         var error = ThrowsBeforeTheDevice<ArgumentException>(gpu, () => kernels.ReluForward(output, input));
         Assert.Equal("input", error.ParamName);
-        Assert.Contains("input lives on other", error.Message);
+        Assert.Contains("input lives on other (recording), the kernel runs on recording", error.Message);
     }
 
     [Fact]
@@ -137,5 +137,30 @@ public class ElementwiseKernelsTests
 
         Assert.Equal(["fill", "copy", "scale", "add", "axpy", "relu_forward", "relu_backward"], gpu.Launches.Select(l => l.Kernel));
         Assert.Single(gpu.LoadedModules);
+    }
+
+    [NvrtcFact]
+    public void Launches_allocate_nothing_once_the_kernels_are_resolved()
+    {
+        var (gpu, kernels) = Create();
+        using var a = new DeviceBuffer<float>(gpu, 1024);
+        using var b = new DeviceBuffer<float>(gpu, 1024);
+        using var c = new DeviceBuffer<float>(gpu, 1024);
+        void LaunchAll()
+        {
+            kernels.Fill(a, 1f);
+            kernels.Add(a, b, c);
+            kernels.Axpy(a, b, 0.5f, 512);
+            kernels.ReluBackward(a, b, c);
+        }
+        LaunchAll();   // compiles, loads and resolves the kernels
+        gpu.Recording = false;
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++) LaunchAll();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.Equal(404, gpu.LaunchCount);
     }
 }

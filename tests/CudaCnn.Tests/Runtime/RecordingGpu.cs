@@ -16,6 +16,10 @@ internal sealed class RecordingGpu(int multiprocessors = 2, string name = "recor
     public List<LaunchRecord> Launches { get; } = [];
     public List<CompiledModule> LoadedModules { get; } = [];
 
+    /// <summary>When false, launches are only counted, so a test can measure the launcher's own allocations.</summary>
+    public bool Recording { get; set; } = true;
+    public int LaunchCount { get; private set; }
+
     public DeviceInfo Info { get; } = new(name, "recording", 8, 0, multiprocessors, 1L << 30, 1024, 48 * 1024, 32);
     public CompileTarget PreferredTarget => CompileTarget.Ptx(8, 0);
     public int LiveAllocations { get; private set; }
@@ -49,6 +53,8 @@ internal sealed class RecordingGpu(int multiprocessors = 2, string name = "recor
 
     public void Launch(GpuKernel kernel, in LaunchConfig config, in KernelArgs args)
     {
+        LaunchCount++;
+        if (!Recording) return;
         Calls.Add(nameof(Launch));
         var bits = new ulong[args.Count];
         var sizes = new int[args.Count];
