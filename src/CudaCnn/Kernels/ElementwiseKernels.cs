@@ -69,7 +69,7 @@ public sealed class ElementwiseKernels(KernelLibrary library)
     /// <summary>da[i] = dy[i] and db[i] = dy[i] (both written): the gradient of out = a + b, split in one pass.</summary>
     public void ResidualAddBackward(DeviceBuffer<float> da, DeviceBuffer<float> db, DeviceBuffer<float> dy)
     {
-        long count = SameLength(nameof(ResidualAddBackward), (dy, nameof(dy)), (da, nameof(da)), (db, nameof(db)));
+        long count = LaunchChecks.SameLength(nameof(ResidualAddBackward), (dy, nameof(dy)), (da, nameof(da)), (db, nameof(db)));
         if (ReferenceEquals(da, db))
             throw new ArgumentException($"{nameof(ResidualAddBackward)}: da and db are the same buffer; each input needs its own gradient", nameof(db));
         Run(ref _residualAddBackward, "residual_add_backward", nameof(ResidualAddBackward), count, null, (da, nameof(da)), (db, nameof(db)), (dy, nameof(dy)));

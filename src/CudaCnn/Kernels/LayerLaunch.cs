@@ -3,15 +3,12 @@ using CudaCnn.Runtime;
 namespace CudaCnn.Kernels;
 
 /// <summary>
-/// What the layer kernel launchers share: argument checks that run before any device call (null, disposed, wrong
-/// device, wrong length or shape, each message naming the operation, the argument, expected and actual values)
-/// and the launch geometry of grid-stride kernels. Allocation-free.
+/// What the layer kernel launchers share on top of <see cref="LaunchChecks"/>: checks of tensors and of buffers of
+/// any element type that run before any device call (null, disposed, wrong device, wrong length or shape, each
+/// message naming the operation, the argument, expected and actual values), kernel resolution, grid-stride geometry.
 /// </summary>
 internal sealed class LayerLaunch(KernelLibrary library, string fileName)
 {
-    /// <summary>Resident threads per SM on sm_70/80/90; a grid-stride kernel needs no more than one such wave.</summary>
-    private const int ThreadsPerSmForOneWave = 2048;
-
     public KernelLibrary Library { get; } = library ?? throw new ArgumentNullException(nameof(library));
     public IGpu Gpu => Library.Gpu;
 
@@ -20,12 +17,7 @@ internal sealed class LayerLaunch(KernelLibrary library, string fileName)
 
     /// <summary>A 1-D grid of <paramref name="block"/>-thread blocks covering <paramref name="items"/> work items,
     /// capped at one wave of resident blocks (the kernels loop over the rest).</summary>
-    public LaunchConfig GridStride(long items, uint block)
-    {
-        long oneWave = (long)Math.Max(1, Gpu.Info.MultiprocessorCount) * (ThreadsPerSmForOneWave / block);
-        long blocks = Math.Clamp((items + block - 1) / block, 1, oneWave);
-        return new LaunchConfig(new Dim3((uint)blocks), new Dim3(block));
-    }
+    public LaunchConfig GridStride(long items, uint block) => LaunchChecks.GridStride(Gpu, items, block);
 
     /// <summary>Checks a buffer: not null, not disposed, on this library's device, exactly <paramref name="length"/>
     /// elements.</summary>
