@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using CudaCnn.Runtime;
+using CudaCnn.Sim.Exec;
+using CudaCnn.Sim.Memory;
+
+namespace CudaCnn.Sim;
+
+/// <summary>
+/// The software GPU: an <see cref="IGpu"/> that interprets the PTX NVRTC emits, with compute-sanitizer-like
+/// checkers and hardware-independent performance counters. Launches run synchronously on the calling thread
+/// (CTAs in parallel on the thread pool unless <see cref="SimOptions.Deterministic"/>).
+/// </summary>
+public sealed class SimGpu : IGpu
+{
+    private readonly GlobalMemory _memory = new();
+    private readonly Dictionary<string, LaunchStats> _perKernel = new(StringComparer.Ordinal);
+    private readonly List<SimModule> _modules = [];
+    private bool _disposed;
+
+    public SimGpu(SimOptions? options = null)
+    {
+        Options = options ?? new SimOptions();
+        if (Options.LocalBytesPerThread <= 0)
+            throw new ArgumentOutOfRangeException(nameof(options), Options.LocalBytesPerThread, "LocalBytesPerThread must be positive");
+        _memory.TrackWrites = (Options.Checkers & SimCheckers.Initcheck) != 0;
+        Info = new DeviceInfo("CudaCnn software GPU (PTX interpreter)", "sim", 8, 0, Environment.ProcessorCount,
+            16L << 30, 1024, Options.MaxSharedMemoryPerBlock, 32);
+    }
+
+    public SimOptions Options { get; }
+    public DeviceInfo Info { get; }
+    public CompileTarget PreferredTarget => CompileTarget.Ptx(8, 0);
+    public int LiveAllocations => _memory.LiveCount;
+
+    /// <summary>Counters of the most recent launch.</summary>
+    public LaunchStats LastLaunch { get; private set; }
+
+    /// <summary>Counters summed over all launches, by kernel name.</summary>
+    public IReadOnlyDictionary<string, LaunchStats> KernelStats => _perKernel;
+
+    public DevicePtr Allocate(long bytes)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (bytes <= 0) throw new ArgumentOutOfRangeException(nameof(bytes), bytes, "expected a positive byte count");
+        return new DevicePtr(_memory.Allocate(bytes, $"allocation of {bytes} bytes").Base);
+    }
+
+    public void Free(DevicePtr ptr) => _memory.Free(ptr.Address);
+
+    public void CopyToDevice<T>(DevicePtr dst, ReadOnlySpan<T> src) where T : unmanaged =>
+        MemoryMarshal.AsBytes(src).CopyTo(_memory.Span(dst.Address, (long)src.Length * Marshal.SizeOf<T>(), nameof(dst), markWritten: true));
+
+    public void CopyToHost<T>(DevicePtr src, Span<T> dst) where T : unmanaged =>
+        _memory.Span(src.Address, (long)dst.Length * Marshal.SizeOf<T>(), nameof(src), markWritten: false).CopyTo(MemoryMarshal.AsBytes(dst));
+
+    public void CopyDeviceToDevice(DevicePtr dst, DevicePtr src, long bytes)
+    {
+        var from = _memory.Span(src.Address, bytes, nameof(src), markWritten: false);
+        from.CopyTo(_memory.Span(dst.Address, bytes, nameof(dst), markWritten: true));
+    }
+
+    public void Fill32(DevicePtr dst, uint pattern, long count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        MemoryMarshal.Cast<byte, uint>(_memory.Span(dst.Address, count * 4, nameof(dst), markWritten: true)).Fill(pattern);
+    }
+
+    public IGpuModule LoadModule(CompiledModule module)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        var m = new SimModule(this, module, _memory);
+        _modules.Add(m);
+        return m;
+    }
+
+    public void Launch(GpuKernel kernel, in LaunchConfig config, in KernelArgs args)
+    {
+        ArgumentNullException.ThrowIfNull(kernel);
+        if (kernel is not SimKernel k || k.SimModule.Gpu != this)
+            throw new ArgumentException($"kernel {kernel.Name} was not loaded on this software GPU", nameof(kernel));
+        var launch = PrepareLaunch(k, config, args);
+        var counters = new long[(int)Counter.Count];
+        counters[(int)Counter.Launches] = 1;
+        RunGrid(launch, counters);
+        var stats = new LaunchStats(counters);
+        LastLaunch = stats;
+        _perKernel[k.Name] = _perKernel.TryGetValue(k.Name, out var sum) ? sum + stats : stats;
+    }
+
+    private LaunchState PrepareLaunch(SimKernel k, in LaunchConfig config, in KernelArgs args)
+    {
+        var p = k.Program;
+        ulong threads = config.Block.Volume;
+        if (threads == 0 || threads > (ulong)Info.MaxThreadsPerBlock)
+            throw new ArgumentOutOfRangeException(nameof(config), config.Block, $"kernel {k.Name}: expected 1 to {Info.MaxThreadsPerBlock} threads per block, got {threads}");
+        if (config.Grid.Volume == 0)
+            throw new ArgumentOutOfRangeException(nameof(config), config.Grid, $"kernel {k.Name}: the grid is empty");
+        if (args.Count != p.Params.Length)
+            throw new ArgumentException($"kernel {k.Name} takes {p.Params.Length} parameters, got {args.Count} arguments", nameof(args));
+        var buffer = new byte[Math.Max(p.ParamBufferSize, 8)];
+        for (int i = 0; i < args.Count; i++)
+        {
+            var (offset, size) = p.Params[i];
+            if (args.Size(i) != size)
+                throw new ArgumentException($"kernel {k.Name}, parameter {i}: expected a {size}-byte argument, got {args.Size(i)} bytes", nameof(args));
+            BitConverter.TryWriteBytes(buffer.AsSpan(offset, size), args.Bits(i));
+        }
+        int shared = p.DynamicSharedOffset + (int)config.SharedMemoryBytes;
+        if (config.SharedMemoryBytes == 0) shared = Math.Max(p.StaticSharedBytes, 0);
+        if (shared > Options.MaxSharedMemoryPerBlock)
+            throw new ArgumentOutOfRangeException(nameof(config), config.SharedMemoryBytes,
+                $"kernel {k.Name} needs {p.StaticSharedBytes} bytes of static plus {config.SharedMemoryBytes} bytes of dynamic shared memory; the limit is {Options.MaxSharedMemoryPerBlock}");
+        long local = Math.Max(Options.LocalBytesPerThread, p.EntryDepotBytes);
+        return new LaunchState
+        {
+            Program = p,
+            Global = _memory,
+            Config = config,
+            Options = Options,
+            ParamBuffer = buffer,
+            SharedBytes = shared,
+            LocalBytesPerThread = (int)((local + 15) & ~15L),
+        };
+    }
+
+    private void RunGrid(LaunchState launch, long[] counters)
+    {
+        var grid = launch.Config.Grid;
+        long total = (long)grid.Volume;
+        if (Options.Deterministic || total == 1 || Options.MaxDegreeOfParallelism == 1)
+        {
+            var cta = new CtaState(launch);
+            var ex = new Executor(cta);
+            for (long i = 0; i < total; i++) RunOne(ex, grid, i);
+            Merge(counters, cta.Counters);
+            return;
+        }
+        var gate = new object();
+        var po = new ParallelOptions { MaxDegreeOfParallelism = Options.MaxDegreeOfParallelism > 0 ? Options.MaxDegreeOfParallelism : Environment.ProcessorCount };
+        try
+        {
+            Parallel.For(0, total, po,
+                () => new Executor(new CtaState(launch)),
+                (i, state, ex) =>
+                {
+                    if (!state.ShouldExitCurrentIteration) RunOne(ex, grid, i);
+                    return ex;
+                },
+                ex => { lock (gate) Merge(counters, ex.Counters); });
+        }
+        catch (AggregateException ae) when (ae.InnerExceptions.FirstOrDefault(e => e is SimViolationException) is { } first)
+        {
+            throw first;
+        }
+    }
+
+    private static void RunOne(Executor ex, Dim3 grid, long i) =>
+        ex.RunCta((uint)(i % grid.X), (uint)(i / grid.X % grid.Y), (uint)(i / ((long)grid.X * grid.Y)));
+
+    private static void Merge(long[] into, long[] from)
+    {
+        for (int c = 0; c < into.Length; c++) into[c] += from[c];
+    }
+
+    public void Synchronize() { }
+
+    /// <summary>A host wall-clock timer: it measures interpretation time, not GPU time.</summary>
+    public IGpuTimer CreateTimer() => new WallClockTimer();
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        foreach (var m in _modules) m.Dispose();
+        _modules.Clear();
+    }
+
+    private sealed class WallClockTimer : IGpuTimer
+    {
+        private readonly Stopwatch _watch = new();
+        public void Start() => _watch.Restart();
+        public void Stop() => _watch.Stop();
+        public float ElapsedMilliseconds => (float)_watch.Elapsed.TotalMilliseconds;
+        public void Dispose() { }
+    }
+}
