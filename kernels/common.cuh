@@ -51,4 +51,47 @@ __device__ __forceinline__ float block_reduce_sum(float value, float* scratch) {
     return value;
 }
 
-// Philox RNG (dropout) goes here.
+// ---- Layer kernels' helpers (pooling, batch norm, softmax, dropout) ----
+
+// Sums of two values over a 1-D block at once (one pair of barriers instead of two), same rules as
+// block_reduce_sum: blockDim.x a multiple of 32, every thread calls it, every thread gets both totals.
+// `scratch` is __shared__ float2[32]. The tree is fixed by blockDim, so results are bitwise reproducible.
+__device__ __forceinline__ float2 block_reduce_sum2(float2 value, float2* scratch) {
+    const int lane = threadIdx.x % 32;
+    const int warp = threadIdx.x / 32;
+    const int warps = blockDim.x / 32;
+    value.x = warp_reduce_sum(value.x);
+    value.y = warp_reduce_sum(value.y);
+    if (lane == 0) scratch[warp] = value;
+    __syncthreads();
+    value = lane < warps ? scratch[lane] : make_float2(0.0f, 0.0f);
+    value.x = warp_reduce_sum(value.x);
+    value.y = warp_reduce_sum(value.y);
+    __syncthreads();
+    return value;
+}
+
+// Philox4x32-10 (Salmon et al., SC'11; the constants of Random123 and curand). Integer-only, so it matches
+// the CPU reference (src/CudaCnn/Reference/Philox4x32.cs) bit for bit.
+// Round: (hi0, lo0) = M0 * c0, (hi1, lo1) = M1 * c2; c = (hi1 ^ c1 ^ k0, lo1, hi0 ^ c3 ^ k1, lo0); the key is
+// bumped by (W0, W1) between rounds.
+__device__ __forceinline__ uint4 philox4x32_10(uint4 c, uint2 k) {
+    const unsigned int M0 = 0xD2511F53u, M1 = 0xCD9E8D57u, W0 = 0x9E3779B9u, W1 = 0xBB67AE85u;
+#pragma unroll
+    for (int round = 0; round < 10; round++) {
+        if (round > 0) { k.x += W0; k.y += W1; }
+        const unsigned int hi0 = __umulhi(M0, c.x), lo0 = M0 * c.x;
+        const unsigned int hi1 = __umulhi(M1, c.z), lo1 = M1 * c.z;
+        c = make_uint4(hi1 ^ c.y ^ k.x, lo1, hi0 ^ c.w ^ k.y, lo0);
+    }
+    return c;
+}
+
+// The project's stream layout: elements 4b..4b+3 of stream (seed, offset) are the four outputs of block b,
+// counter = (lo32(b), hi32(b), lo32(offset), hi32(offset)), key = (lo32(seed), hi32(seed)).
+__device__ __forceinline__ uint4 philox_block(unsigned long long seed, unsigned long long offset,
+                                              unsigned long long block) {
+    return philox4x32_10(make_uint4((unsigned int)block, (unsigned int)(block >> 32),
+                                    (unsigned int)offset, (unsigned int)(offset >> 32)),
+                         make_uint2((unsigned int)seed, (unsigned int)(seed >> 32)));
+}
