@@ -104,7 +104,7 @@ public sealed class SimGpu : IGpu
             var (offset, size) = p.Params[i];
             if (args.Size(i) != size)
                 throw new ArgumentException($"kernel {k.Name}, parameter {i}: expected a {size}-byte argument, got {args.Size(i)} bytes", nameof(args));
-            BitConverter.TryWriteBytes(buffer.AsSpan(offset, size), args.Bits(i));
+            WriteLow(buffer.AsSpan(offset, size), args.Bits(i));
         }
         int shared = p.DynamicSharedOffset + (int)config.SharedMemoryBytes;
         if (config.SharedMemoryBytes == 0) shared = Math.Max(p.StaticSharedBytes, 0);
@@ -122,6 +122,12 @@ public sealed class SimGpu : IGpu
             SharedBytes = shared,
             LocalBytesPerThread = (int)((local + 15) & ~15L),
         };
+    }
+
+    /// <summary>Writes the low <c>destination.Length</c> bytes of <paramref name="value"/> (little-endian).</summary>
+    internal static void WriteLow(Span<byte> destination, ulong value)
+    {
+        for (int i = 0; i < destination.Length; i++) destination[i] = (byte)(value >> (8 * i));
     }
 
     private void RunGrid(LaunchState launch, long[] counters)

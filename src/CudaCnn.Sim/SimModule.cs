@@ -60,7 +60,7 @@ internal sealed class SimModule : IGpuModule
                 ulong value = functions.TryGetValue(name, out var fa) ? fa
                     : symbols.TryGetValue(name, out var sa) ? sa.Address
                     : throw new PtxLoadException(0, $"initializer of {v.Name} names unknown symbol '{name}'");
-                BitConverter.TryWriteBytes(data.AsSpan((int)offset, size), value);
+                SimGpu.WriteLow(data.AsSpan((int)offset, size), value);
             }
         }
         return symbols;

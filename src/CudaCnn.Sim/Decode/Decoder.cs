@@ -46,7 +46,7 @@ internal sealed partial class Decoder
         var result = new Dictionary<string, ulong>(StringComparer.Ordinal);
         int i = 0;
         foreach (var f in ast.Functions.Values)
-            if (f.HasBody) result[f.Name] = FunctionAddress(i++);
+            if (f.HasBody && !f.IsEntry) result[f.Name] = FunctionAddress(i++);
         return result;
     }
 
@@ -59,10 +59,10 @@ internal sealed partial class Decoder
 
     private KernelProgram Build(PtxFunction entry)
     {
-        // Function order matches FunctionAddresses so function pointers from initializers resolve.
-        foreach (var f in _ast.Functions.Values)
+        // Device functions first, in FunctionAddresses order so function pointers from initializers resolve;
+        // then the entry. Other kernels of the module are not part of this program.
+        foreach (var f in _ast.Functions.Values.Where(f => f.HasBody && !f.IsEntry).Append(entry))
         {
-            if (!f.HasBody) continue;
             _functionIndex[f.Name] = _functions.Count;
             _functions.Add(f);
         }

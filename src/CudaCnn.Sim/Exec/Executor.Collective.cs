@@ -19,6 +19,10 @@ internal sealed partial class Executor
         uint need = mask & w.Alive;
         if ((need & ~active) != 0)
         {
+            if ((w.Alive & ~w.Blocked & ~w.AtBarrier & ~active) == 0)
+                throw Violation(SimViolationKind.Deadlock, w, first, pc, null,
+                    $"lanes 0x{active:x8} wait at a warp collective (member mask 0x{mask:x8}) for lanes 0x{need & ~active:x8}, " +
+                    "which wait elsewhere (a barrier or another collective) and can never arrive");
             Diverge(w);
             SetPc(w, active, pc);
             w.Blocked |= active;

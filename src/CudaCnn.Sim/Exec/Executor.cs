@@ -63,6 +63,7 @@ internal sealed partial class Executor
                     $"warps of the block wait at different barriers (PTX lines {Line(pc)} and {Line(w.BarrierPc)})");
             pc = w.BarrierPc;
             w.AtBarrier = 0;
+            if (!w.Converged) TryReconverge(w);
         }
         _cta.Epoch++;
     }
@@ -124,14 +125,10 @@ internal sealed partial class Executor
         pc = 0;
         if (runnable == 0)
         {
-            if (w.Blocked != 0)
-            {
-                int lane = BitOperations.TrailingZeroCount(w.Blocked);
-                throw Violation(SimViolationKind.Deadlock, w, lane, w.Pc[lane], null,
-                    $"lanes 0x{w.Blocked:x8} wait at a warp collective for lanes that never arrive " +
-                    (w.AtBarrier != 0 ? $"(lanes 0x{w.AtBarrier:x8} wait at bar.sync)" : "(they exited)"));
-            }
-            return false;
+            // Lanes waiting at a collective get another try once everybody else exited or reached a barrier;
+            // the collective itself reports a deadlock if its member mask still names lanes that cannot come.
+            if (w.Blocked == 0) return false;
+            runnable = w.Blocked;
         }
         int bestDepth = -1, bestPc = int.MaxValue;
         uint m = runnable;
@@ -176,7 +173,7 @@ internal sealed partial class Executor
     /// <summary>Returns to the fast path when every live lane is at one place and nobody waits.</summary>
     private static void TryReconverge(Warp w)
     {
-        if (w.Blocked != 0 || w.AtBarrier != 0 || w.Alive == 0) return;
+        if (w.Converged || w.Blocked != 0 || w.AtBarrier != 0 || w.Alive == 0) return;
         uint m = w.Alive;
         int l0 = BitOperations.TrailingZeroCount(m);
         int pc = w.Pc[l0], d = w.Depth[l0];
@@ -257,13 +254,12 @@ internal sealed partial class Executor
                     n[(int)Counter.SyncInstructions]++;
                     if (exec == 0) break;
                     n[(int)Counter.Barriers]++;
-                    if (exec != w.Alive && _launch.Synccheck)
-                    {
-                        int missing = BitOperations.TrailingZeroCount(w.Alive & ~exec);
+                    // Lanes wait here while the rest of the warp runs: those may exit (exited threads do not take
+                    // part) but must not reach a different barrier.
+                    if (w.AtBarrier != 0 && w.BarrierPc != pc && _launch.Synccheck)
                         throw Violation(SimViolationKind.DivergentBarrier, w, BitOperations.TrailingZeroCount(exec), pc, null,
-                            $"bar.sync reached by lanes 0x{exec:x8} of warp {w.Index} while live lanes 0x{w.Alive & ~exec:x8} are elsewhere " +
-                            $"(e.g. thread {_cta.ThreadIndex(w.Index * 32 + missing)})");
-                    }
+                            $"divergent threads in warp {w.Index}: lanes 0x{exec:x8} reach this bar.sync while lanes 0x{w.AtBarrier:x8} " +
+                            $"wait at the bar.sync on PTX line {Line(w.BarrierPc)}");
                     w.BarrierPc = pc;
                     if (w.Converged && exec == w.Alive)
                     {
