@@ -191,8 +191,11 @@ __device__ __forceinline__ void sgemm_tiled(int M, int N, int K, float alpha,
         __syncthreads();
     }
 
+    // Epilogue one row at a time, rotating the accumulator rows into acc[0]: a rolled loop keeps a single
+    // inlined copy of the activation code per column (16 unrolled copies made the kernel 4x longer), and the
+    // rotation keeps acc in registers (indexing it with the loop counter would move it to local memory).
     const int n = n0 + tx * 4;
-#pragma unroll
+#pragma unroll 1
     for (int i = 0; i < 4; i++) {
         const int m = m0 + ty * 4 + i;
         if (m >= M) break;
@@ -201,18 +204,22 @@ __device__ __forceinline__ void sgemm_tiled(int M, int N, int K, float alpha,
             float4 prior = make_float4(0.0f, 0.0f, 0.0f, 0.0f);
             if (beta != 0.0f) prior = *reinterpret_cast<const float4*>(c);
             const float4 out = make_float4(
-                gemm_epilogue(acc[i][0], alpha, beta, &prior.x, gemm_bias(bias, bias_mode, m, n), act, act_alpha),
-                gemm_epilogue(acc[i][1], alpha, beta, &prior.y, gemm_bias(bias, bias_mode, m, n + 1), act, act_alpha),
-                gemm_epilogue(acc[i][2], alpha, beta, &prior.z, gemm_bias(bias, bias_mode, m, n + 2), act, act_alpha),
-                gemm_epilogue(acc[i][3], alpha, beta, &prior.w, gemm_bias(bias, bias_mode, m, n + 3), act, act_alpha));
+                gemm_epilogue(acc[0][0], alpha, beta, &prior.x, gemm_bias(bias, bias_mode, m, n), act, act_alpha),
+                gemm_epilogue(acc[0][1], alpha, beta, &prior.y, gemm_bias(bias, bias_mode, m, n + 1), act, act_alpha),
+                gemm_epilogue(acc[0][2], alpha, beta, &prior.z, gemm_bias(bias, bias_mode, m, n + 2), act, act_alpha),
+                gemm_epilogue(acc[0][3], alpha, beta, &prior.w, gemm_bias(bias, bias_mode, m, n + 3), act, act_alpha));
             *reinterpret_cast<float4*>(c) = out;
         } else {
 #pragma unroll
             for (int j = 0; j < 4; j++) {
                 if (n + j < N)
-                    c[j] = gemm_epilogue(acc[i][j], alpha, beta, c + j, gemm_bias(bias, bias_mode, m, n + j), act, act_alpha);
+                    c[j] = gemm_epilogue(acc[0][j], alpha, beta, c + j, gemm_bias(bias, bias_mode, m, n + j), act, act_alpha);
             }
         }
+#pragma unroll
+        for (int r = 0; r < 3; r++)
+#pragma unroll
+            for (int j = 0; j < 4; j++) acc[r][j] = acc[r + 1][j];
     }
 }
 

@@ -12,76 +12,89 @@
 // output o = input channel c and input i = output channel k is w[k][c][2-r][2-s]) and padding 2 - pad.
 // Every output is written (=). Launch: 2-D grid, WINOGRAD_BLOCK threads along x over tiles (or filter inputs),
 // blockIdx.y over channels; one thread per (channel, tile) so reads of M and writes of V are coalesced.
-// Zero coefficients are skipped at compile time (x * 0 is not foldable without fast-math).
 #include "common.cuh"
 #include "activation.cuh"
 
 #define WINOGRAD_BLOCK 128
 
+// The 1-D transforms, hand-factored: the compiler may not reassociate float sums, so shared subexpressions
+// (Lavin's, also used by NNPACK) must be written out; this is what keeps the transforms' arithmetic small.
 template <int M> struct Winograd;
 
+// F(2,3): B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1], G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1],
+// A^T = [1 1 1 0; 0 1 -1 -1].
 template <> struct Winograd<2> {
     static constexpr int ALPHA = 4;
-    __device__ static constexpr float BT(int r, int c) {
-        constexpr float m[4][4] = {{1, 0, -1, 0}, {0, 1, 1, 0}, {0, -1, 1, 0}, {0, 1, 0, -1}};
-        return m[r][c];
+    __device__ static void input(const float* d, float* v) {
+        v[0] = d[0] - d[2];
+        v[1] = d[1] + d[2];
+        v[2] = d[2] - d[1];
+        v[3] = d[1] - d[3];
     }
-    __device__ static constexpr float G(int r, int c) {
-        constexpr float m[4][3] = {{1, 0, 0}, {0.5f, 0.5f, 0.5f}, {0.5f, -0.5f, 0.5f}, {0, 0, 1}};
-        return m[r][c];
+    __device__ static void filter(const float* g, float* u) {
+        const float t = g[0] + g[2];
+        u[0] = g[0];
+        u[1] = 0.5f * (t + g[1]);
+        u[2] = 0.5f * (t - g[1]);
+        u[3] = g[2];
     }
-    __device__ static constexpr float AT(int r, int c) {
-        constexpr float m[2][4] = {{1, 1, 1, 0}, {0, 1, -1, -1}};
-        return m[r][c];
+    __device__ static void output(const float* m, float* y) {
+        y[0] = m[0] + m[1] + m[2];
+        y[1] = m[1] - m[2] - m[3];
     }
 };
 
+// F(4,3), points 0, 1, -1, 2, -2, infinity:
+// B^T = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0; 0 -2 -1 2 1 0; 0 2 -1 -2 1 0; 0 4 0 -5 0 1],
+// G = [1/4 0 0; -1/6 -1/6 -1/6; -1/6 1/6 -1/6; 1/24 1/12 1/6; 1/24 -1/12 1/6; 0 0 1],
+// A^T = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1].
 template <> struct Winograd<4> {
     static constexpr int ALPHA = 6;
-    __device__ static constexpr float BT(int r, int c) {
-        constexpr float m[6][6] = {{4, 0, -5, 0, 1, 0},  {0, -4, -4, 1, 1, 0}, {0, 4, -4, -1, 1, 0},
-                                   {0, -2, -1, 2, 1, 0}, {0, 2, -1, -2, 1, 0}, {0, 4, 0, -5, 0, 1}};
-        return m[r][c];
+    __device__ static void input(const float* d, float* v) {
+        const float a = fmaf(-4.0f, d[2], d[4]), b = fmaf(-4.0f, d[1], d[3]);
+        const float c = d[4] - d[2], e = d[3] - d[1];
+        v[0] = fmaf(4.0f, d[0], fmaf(-5.0f, d[2], d[4]));
+        v[1] = a + b;
+        v[2] = a - b;
+        v[3] = fmaf(2.0f, e, c);
+        v[4] = fmaf(-2.0f, e, c);
+        v[5] = fmaf(4.0f, d[1], fmaf(-5.0f, d[3], d[5]));
     }
-    __device__ static constexpr float G(int r, int c) {
-        constexpr float m[6][3] = {{1.0f / 4, 0, 0},
-                                   {-1.0f / 6, -1.0f / 6, -1.0f / 6},
-                                   {-1.0f / 6, 1.0f / 6, -1.0f / 6},
-                                   {1.0f / 24, 1.0f / 12, 1.0f / 6},
-                                   {1.0f / 24, -1.0f / 12, 1.0f / 6},
-                                   {0, 0, 1}};
-        return m[r][c];
+    __device__ static void filter(const float* g, float* u) {
+        const float t = g[0] + g[2];
+        const float a = fmaf(1.0f / 24.0f, g[0], g[2] * (1.0f / 6.0f)), b = g[1] * (1.0f / 12.0f);
+        u[0] = g[0] * 0.25f;
+        u[1] = (t + g[1]) * (-1.0f / 6.0f);
+        u[2] = (t - g[1]) * (-1.0f / 6.0f);
+        u[3] = a + b;
+        u[4] = a - b;
+        u[5] = g[2];
     }
-    __device__ static constexpr float AT(int r, int c) {
-        constexpr float m[4][6] = {{1, 1, 1, 1, 1, 0}, {0, 1, -1, 2, -2, 0}, {0, 1, 1, 4, 4, 0}, {0, 1, -1, 8, -8, 1}};
-        return m[r][c];
+    __device__ static void output(const float* m, float* y) {
+        const float s1 = m[1] + m[2], d1 = m[1] - m[2], s2 = m[3] + m[4], d2 = m[3] - m[4];
+        y[0] = m[0] + s1 + s2;
+        y[1] = fmaf(2.0f, d2, d1);
+        y[2] = fmaf(4.0f, s2, s1);
+        y[3] = fmaf(8.0f, d2, d1) + m[5];
     }
 };
 
-// out = L in L^T for an R x S matrix L given as a constexpr function; zero terms vanish at compile time.
-template <int R, int S, typename Matrix>
-__device__ __forceinline__ void sandwich(const float (&in)[S][S], float (&out)[R][R], Matrix L) {
+// out = L in L^T for the R x S 1-D transform L (a static member of Winograd<M>): L applied to every column of
+// `in`, then to every row of the result.
+template <int R, int S, typename Transform>
+__device__ __forceinline__ void sandwich(const float (&in)[S][S], float (&out)[R][R], Transform L) {
     float t[R][S];
 #pragma unroll
-    for (int r = 0; r < R; r++)
+    for (int s = 0; s < S; s++) {
+        float column[S], transformed[R];
 #pragma unroll
-        for (int s = 0; s < S; s++) {
-            float sum = 0.0f;
+        for (int q = 0; q < S; q++) column[q] = in[q][s];
+        L(column, transformed);
 #pragma unroll
-            for (int q = 0; q < S; q++)
-                if (L(r, q) != 0.0f) sum = fmaf(L(r, q), in[q][s], sum);
-            t[r][s] = sum;
-        }
+        for (int r = 0; r < R; r++) t[r][s] = transformed[r];
+    }
 #pragma unroll
-    for (int r = 0; r < R; r++)
-#pragma unroll
-        for (int s = 0; s < R; s++) {
-            float sum = 0.0f;
-#pragma unroll
-            for (int q = 0; q < S; q++)
-                if (L(s, q) != 0.0f) sum = fmaf(t[r][q], L(s, q), sum);
-            out[r][s] = sum;
-        }
+    for (int r = 0; r < R; r++) L(t[r], out[r]);
 }
 
 // U[e][o][i] for one (o, i): grid (ceil(I / WINOGRAD_BLOCK), O). w is [O][I][3][3], or [I][O][3][3] read
@@ -99,7 +112,7 @@ __device__ __forceinline__ void filter_transform(float* __restrict__ U, const fl
 #pragma unroll
         for (int s = 0; s < 3; s++) g[r][s] = flip ? src[(2 - r) * 3 + (2 - s)] : src[r * 3 + s];
     float u[ALPHA][ALPHA];
-    sandwich<ALPHA, 3>(g, u, Winograd<M>::G);
+    sandwich<ALPHA, 3>(g, u, Winograd<M>::filter);
     const long long plane = (long long)O * I;
 #pragma unroll
     for (int e = 0; e < ALPHA * ALPHA; e++) U[e * plane + (long long)o * I + i] = u[e / ALPHA][e % ALPHA];
@@ -128,7 +141,7 @@ __device__ __forceinline__ void input_transform(float* __restrict__ V, const flo
             d[r][s] = (h >= 0 && h < H && w >= 0 && w < W) ? plane[h * W + w] : 0.0f;
         }
     float v[ALPHA][ALPHA];
-    sandwich<ALPHA, ALPHA>(d, v, Winograd<M>::BT);
+    sandwich<ALPHA, ALPHA>(d, v, Winograd<M>::input);
     const long long stride = (long long)C * P;
     const long long offset = (long long)c * P + p;
 #pragma unroll
@@ -151,7 +164,7 @@ __device__ __forceinline__ void output_transform(float* __restrict__ y, const fl
 #pragma unroll
     for (int e = 0; e < ALPHA * ALPHA; e++) m[e / ALPHA][e % ALPHA] = Mx[e * stride + offset];
     float out[M][M];
-    sandwich<M, ALPHA>(m, out, Winograd<M>::AT);
+    sandwich<M, ALPHA>(m, out, Winograd<M>::output);
     const int tw = p % tilesW;
     const int th = (p / tilesW) % tilesH;
     const int n = p / (tilesW * tilesH);

@@ -7,8 +7,9 @@ using CudaCnn.Sim;
 namespace CudaCnn.Tests.Kernels;
 
 /// <summary>A software GPU with memcheck, synccheck and racecheck on, and the convolution/GEMM launchers on it.
-/// Kernels compile once per test process (one in-memory compiler).</summary>
-internal sealed class SimKernels : IDisposable
+/// Kernels compile once per test process (one in-memory compiler). Test classes that only compare results share
+/// one instance as a class fixture, so each module is parsed once; tests that read counters make their own.</summary>
+public sealed class SimKernels : IDisposable
 {
     private static readonly KernelCompiler Compiler = new(cacheDirectory: null);
 
@@ -31,22 +32,6 @@ internal sealed class SimKernels : IDisposable
         var buffer = new DeviceBuffer<float>(Gpu, values.Length);
         buffer.CopyFrom(values);
         return buffer;
-    }
-
-    /// <summary>Counters summed over every launch of kernels whose name starts with <paramref name="prefix"/>.</summary>
-    public LaunchStats StatsOf(string prefix)
-    {
-        var sum = default(LaunchStats);
-        foreach (var (name, stats) in Gpu.KernelStats)
-            if (name.StartsWith(prefix, StringComparison.Ordinal)) sum += stats;
-        return sum;
-    }
-
-    public LaunchStats TotalStats()
-    {
-        var sum = default(LaunchStats);
-        foreach (var stats in Gpu.KernelStats.Values) sum += stats;
-        return sum;
     }
 
     public void Dispose()
