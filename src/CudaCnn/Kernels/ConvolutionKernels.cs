@@ -52,7 +52,7 @@ public sealed class ConvolutionKernels
         var g = Check(direction, x, w, y, nameof(y), p);
         if (bias is not null)
         {
-            CheckDevice(bias.Buffer, nameof(bias));
+            _library.RequireOn(bias.Buffer, nameof(bias));
             if (bias.Elements != g.K)
                 throw new ArgumentException($"Conv2d.Forward: bias has {bias.Elements} elements, weight has {g.K} output channels (bias: {bias.Shape}, weight: {w.Shape})", nameof(bias));
         }
@@ -136,7 +136,7 @@ public sealed class ConvolutionKernels
     public WinogradFilter TransformFilter(Tensor w, ConvAlgorithm algorithm, ConvDirection direction)
     {
         ArgumentNullException.ThrowIfNull(w);
-        CheckDevice(w.Buffer, nameof(w));
+        _library.RequireOn(w.Buffer, nameof(w));
         var tile = ConvAlgorithms.TileOf(algorithm);
         if (direction == ConvDirection.BackwardFilter)
             throw new NotSupportedException($"Conv2d.TransformFilter: {algorithm} has no backward-filter pass");
@@ -170,9 +170,9 @@ public sealed class ConvolutionKernels
         ArgumentNullException.ThrowIfNull(w, wName);
         ArgumentNullException.ThrowIfNull(y, yName);
         ArgumentNullException.ThrowIfNull(p);
-        CheckDevice(x.Buffer, xName);
-        CheckDevice(w.Buffer, wName);
-        CheckDevice(y.Buffer, yName);
+        _library.RequireOn(x.Buffer, xName);
+        _library.RequireOn(w.Buffer, wName);
+        _library.RequireOn(y.Buffer, yName);
         var (xs, ws, ys) = (x.Shape, w.Shape, y.Shape);
         if (xs.Rank != 4 || ws.Rank != 4)
             throw new ArgumentException($"{op}: {xName} and {wName} must be NCHW (rank 4) ({xName}: {xs}, {wName}: {ws})", xName);
@@ -201,13 +201,13 @@ public sealed class ConvolutionKernels
         {
             if (filter.Algorithm != concrete || filter.Direction != direction || filter.WeightShape != w)
                 throw new ArgumentException($"{op}: the Winograd filter was made for {filter.Algorithm} {filter.Direction} on weight {filter.WeightShape}, this call is {concrete} {direction} on weight {w}", nameof(filter));
-            CheckDevice(filter.Data, nameof(filter));
+            _library.RequireOn(filter.Data, nameof(filter));
         }
         long needed = ConvAlgorithms.WorkspaceElements(direction, concrete, x, w, p, filter is not null);
         if (needed == 0) return;
         if (workspace is null)
             throw new ArgumentNullException(nameof(workspace), $"{op}: {concrete} needs a workspace of {needed} elements");
-        CheckDevice(workspace, nameof(workspace));
+        _library.RequireOn(workspace, nameof(workspace));
         if (workspace.Length < needed)
             throw new ArgumentException($"{op}: the workspace has {workspace.Length} elements, {concrete} needs {needed} (x: {x}, weight: {w})", nameof(workspace));
     }
@@ -233,12 +233,5 @@ public sealed class ConvolutionKernels
             return new StridedMatrix(x.Buffer, (long)n * g.C * g.Columns, g.Columns, groupStride);
         Im2col.Im2col(x, n, w.Shape.H, w.Shape.W, p, workspace!);
         return new StridedMatrix(workspace!, 0, g.Columns, groupStride);
-    }
-
-    private void CheckDevice(DeviceBuffer<float> buffer, string name)
-    {
-        if (!ReferenceEquals(buffer.Gpu, _library.Gpu))
-            throw new ArgumentException($"{name} lives on {buffer.Gpu.Info.Name}, these kernels on {_library.Gpu.Info.Name}", name);
-        _ = buffer.Ptr; // throws ObjectDisposedException for a disposed buffer
     }
 }

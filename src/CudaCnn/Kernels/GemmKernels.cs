@@ -168,9 +168,7 @@ public sealed class GemmKernels(KernelLibrary library)
 
     private void CheckSpan(DeviceBuffer<float> buffer, string name, long offset, int batch, long stride, long extent)
     {
-        if (!ReferenceEquals(buffer.Gpu, _library.Gpu))
-            throw new ArgumentException($"{Op}: {name} lives on {buffer.Gpu.Info.Name}, these kernels on {_library.Gpu.Info.Name}", name);
-        _ = buffer.Ptr; // throws ObjectDisposedException for a disposed buffer
+        _library.RequireOn(buffer, name);
         if (offset < 0 || stride < 0)
             throw new ArgumentOutOfRangeException(name, $"{Op}: {name} offset {offset} and batch stride {stride} must be >= 0");
         long needed = batch == 0 || extent == 0 ? 0 : offset + (batch - 1) * stride + extent;

@@ -59,8 +59,8 @@ public sealed class Im2colKernels(KernelLibrary library)
     {
         ArgumentNullException.ThrowIfNull(dy);
         ArgumentNullException.ThrowIfNull(db);
-        CheckDevice(dy.Buffer, nameof(dy));
-        CheckDevice(db, nameof(db));
+        _library.RequireOn(dy.Buffer, nameof(dy));
+        _library.RequireOn(db, nameof(db));
         var s = dy.Shape;
         if (s.Rank != 4)
             throw new ArgumentException($"Conv2d.BackwardBias: dy must be NCHW (rank 4), got {s}", nameof(dy));
@@ -82,8 +82,8 @@ public sealed class Im2colKernels(KernelLibrary library)
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(col);
         ArgumentNullException.ThrowIfNull(p);
-        CheckDevice(x.Buffer, nameof(x));
-        CheckDevice(col, nameof(col));
+        _library.RequireOn(x.Buffer, nameof(x));
+        _library.RequireOn(col, nameof(col));
         if (x.Shape.Rank != 4) throw new ArgumentException($"{operation}: x must be NCHW (rank 4), got {x.Shape}", nameof(x));
         if ((uint)image >= (uint)x.Shape.N)
             throw new ArgumentOutOfRangeException(nameof(image), image, $"{operation}: image must be in [0, {x.Shape.N}) for x {x.Shape}");
@@ -123,12 +123,5 @@ public sealed class Im2colKernels(KernelLibrary library)
         long oneWave = (long)Math.Max(1, _library.Gpu.Info.MultiprocessorCount) * BlocksPerSmForOneWave;
         long blocks = Math.Max(1, Math.Min((work + BlockSize - 1) / BlockSize, oneWave));
         _library.Gpu.Launch(kernel, new LaunchConfig(new Dim3((uint)blocks), new Dim3(BlockSize)), args);
-    }
-
-    private void CheckDevice(DeviceBuffer<float> buffer, string name)
-    {
-        if (!ReferenceEquals(buffer.Gpu, _library.Gpu))
-            throw new ArgumentException($"{name} lives on {buffer.Gpu.Info.Name}, these kernels on {_library.Gpu.Info.Name}", name);
-        _ = buffer.Ptr; // throws ObjectDisposedException for a disposed buffer
     }
 }

@@ -54,8 +54,8 @@ public sealed class WinogradKernels(KernelLibrary library, GemmKernels gemm)
     {
         ArgumentNullException.ThrowIfNull(w);
         ArgumentNullException.ThrowIfNull(u);
-        CheckDevice(w.Buffer, nameof(w));
-        CheckDevice(u, nameof(u));
+        _library.RequireOn(w.Buffer, nameof(w));
+        _library.RequireOn(u, nameof(u));
         var s = w.Shape;
         if (s.Rank != 4 || s.H != 3 || s.W != 3)
             throw new ArgumentException($"Winograd{tile}: the filter must be [K, C, 3, 3], got {s}", nameof(w));
@@ -83,10 +83,10 @@ public sealed class WinogradKernels(KernelLibrary library, GemmKernels gemm)
         ArgumentNullException.ThrowIfNull(u);
         ArgumentNullException.ThrowIfNull(y);
         ArgumentNullException.ThrowIfNull(workspace);
-        CheckDevice(x.Buffer, nameof(x));
-        CheckDevice(u, nameof(u));
-        CheckDevice(y.Buffer, nameof(y));
-        CheckDevice(workspace, nameof(workspace));
+        _library.RequireOn(x.Buffer, nameof(x));
+        _library.RequireOn(u, nameof(u));
+        _library.RequireOn(y.Buffer, nameof(y));
+        _library.RequireOn(workspace, nameof(workspace));
         var (xs, ys) = (x.Shape, y.Shape);
         int outH = xs.H + 2 * padH - 2, outW = xs.W + 2 * padW - 2;
         if (padH < 0 || padW < 0 || outH <= 0 || outW <= 0 || ys.Rank != 4 || ys.N != xs.N || ys.H != outH || ys.W != outW)
@@ -95,7 +95,7 @@ public sealed class WinogradKernels(KernelLibrary library, GemmKernels gemm)
             throw new ArgumentException($"Winograd{tile}: u has {u.Length} elements from offset {uOffset}, {ys.C} x {xs.C} transformed filters need {FilterElements(tile, ys.C, xs.C)}", nameof(u));
         if (bias is not null)
         {
-            CheckDevice(bias, nameof(bias));
+            _library.RequireOn(bias, nameof(bias));
             if (bias.Length != ys.C)
                 throw new ArgumentException($"Winograd{tile}: bias has {bias.Length} elements, y has {ys.C} channels", nameof(bias));
         }
@@ -149,12 +149,5 @@ public sealed class WinogradKernels(KernelLibrary library, GemmKernels gemm)
         var kernel = _kernels[index] ??= _library.Kernel(FileName, $"winograd_f{(int)tile}x{(int)tile}_{stageName}");
         var grid = new Dim3((uint)((work + BlockSize - 1) / BlockSize), (uint)channels);
         _library.Gpu.Launch(kernel, new LaunchConfig(grid, new Dim3(BlockSize)), args);
-    }
-
-    private void CheckDevice(DeviceBuffer<float> buffer, string name)
-    {
-        if (!ReferenceEquals(buffer.Gpu, _library.Gpu))
-            throw new ArgumentException($"{name} lives on {buffer.Gpu.Info.Name}, these kernels on {_library.Gpu.Info.Name}", name);
-        _ = buffer.Ptr; // throws ObjectDisposedException for a disposed buffer
     }
 }
