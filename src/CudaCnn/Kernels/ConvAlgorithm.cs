@@ -33,26 +33,36 @@ public static class ConvAlgorithms
     public const int Winograd4x4MinOutputSide = 8;
 
     /// <summary>Null when <paramref name="algorithm"/> can compute this convolution, else the reason it cannot.</summary>
-    public static string? WhyUnsupported(ConvAlgorithm algorithm, ConvDirection direction, TensorShape weight, Conv2dParams p)
+    public static string? WhyUnsupported(ConvAlgorithm algorithm, ConvDirection direction, TensorShape weight, Conv2dParams p) =>
+        Reason(algorithm, direction, weight, p, describe: true);
+
+    /// <summary>Whether <paramref name="algorithm"/> can compute this convolution (allocation-free).</summary>
+    public static bool Supports(ConvAlgorithm algorithm, ConvDirection direction, TensorShape weight, Conv2dParams p) =>
+        Reason(algorithm, direction, weight, p, describe: false) is null;
+
+    /// <summary>The reason an algorithm does not apply; without <paramref name="describe"/> a fixed marker, so the
+    /// per-call Auto choice builds no strings.</summary>
+    private static string? Reason(ConvAlgorithm algorithm, ConvDirection direction, TensorShape weight, Conv2dParams p, bool describe)
     {
+        const string No = "unsupported";
         ArgumentNullException.ThrowIfNull(p);
         switch (algorithm)
         {
             case ConvAlgorithm.Im2colGemm or ConvAlgorithm.Auto:
                 return null;
             case ConvAlgorithm.Gemm1x1:
-                if (weight.H != 1 || weight.W != 1) return $"it needs a 1x1 filter, got {weight.H}x{weight.W}";
-                if (p.StrideH != 1 || p.StrideW != 1) return $"it needs stride 1, got {p.StrideH}x{p.StrideW}";
-                if (p.PadH != 0 || p.PadW != 0) return $"it needs padding 0, got {p.PadH}x{p.PadW}";
+                if (weight.H != 1 || weight.W != 1) return describe ? $"it needs a 1x1 filter, got {weight.H}x{weight.W}" : No;
+                if (p.StrideH != 1 || p.StrideW != 1) return describe ? $"it needs stride 1, got {p.StrideH}x{p.StrideW}" : No;
+                if (p.PadH != 0 || p.PadW != 0) return describe ? $"it needs padding 0, got {p.PadH}x{p.PadW}" : No;
                 return null;
             case ConvAlgorithm.Winograd2x2 or ConvAlgorithm.Winograd4x4:
                 if (direction == ConvDirection.BackwardFilter) return "it computes forward and backward data only, not backward filter";
-                if (weight.H != 3 || weight.W != 3) return $"it needs a 3x3 filter, got {weight.H}x{weight.W}";
-                if (p.StrideH != 1 || p.StrideW != 1) return $"it needs stride 1, got {p.StrideH}x{p.StrideW}";
-                if (p.DilationH != 1 || p.DilationW != 1) return $"it needs dilation 1, got {p.DilationH}x{p.DilationW}";
-                if (p.Groups != 1) return $"it needs groups 1, got {p.Groups}";
+                if (weight.H != 3 || weight.W != 3) return describe ? $"it needs a 3x3 filter, got {weight.H}x{weight.W}" : No;
+                if (p.StrideH != 1 || p.StrideW != 1) return describe ? $"it needs stride 1, got {p.StrideH}x{p.StrideW}" : No;
+                if (p.DilationH != 1 || p.DilationW != 1) return describe ? $"it needs dilation 1, got {p.DilationH}x{p.DilationW}" : No;
+                if (p.Groups != 1) return describe ? $"it needs groups 1, got {p.Groups}" : No;
                 if (direction == ConvDirection.BackwardData && (p.PadH > 2 || p.PadW > 2))
-                    return $"backward data needs padding <= 2 (it convolves dy with padding 2 - pad), got {p.PadH}x{p.PadW}";
+                    return describe ? $"backward data needs padding <= 2 (it convolves dy with padding 2 - pad), got {p.PadH}x{p.PadW}" : No;
                 return null;
             default:
                 throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, "unknown convolution algorithm");
@@ -65,12 +75,12 @@ public static class ConvAlgorithms
     {
         if (algorithm != ConvAlgorithm.Auto)
         {
-            if (WhyUnsupported(algorithm, direction, weight, p) is { } reason)
-                throw new NotSupportedException($"Conv2d.{direction}: {algorithm} cannot compute this convolution: {reason} (x: {x}, weight: {weight}, {Describe(p)})");
+            if (!Supports(algorithm, direction, weight, p))
+                throw new NotSupportedException($"Conv2d.{direction}: {algorithm} cannot compute this convolution: {WhyUnsupported(algorithm, direction, weight, p)} (x: {x}, weight: {weight}, {Describe(p)})");
             return algorithm;
         }
-        if (WhyUnsupported(ConvAlgorithm.Gemm1x1, direction, weight, p) is null) return ConvAlgorithm.Gemm1x1;
-        if (WhyUnsupported(ConvAlgorithm.Winograd4x4, direction, weight, p) is null)
+        if (Supports(ConvAlgorithm.Gemm1x1, direction, weight, p)) return ConvAlgorithm.Gemm1x1;
+        if (Supports(ConvAlgorithm.Winograd4x4, direction, weight, p))
         {
             var (outH, outW) = p.OutputSize(x.H, x.W, weight.H, weight.W);
             // Backward data produces x-sized tiles; forward y-sized ones.

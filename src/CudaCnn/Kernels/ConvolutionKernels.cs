@@ -163,7 +163,6 @@ public sealed class ConvolutionKernels
     /// <summary>Validates x (or dx), w (or dw) and y (or dy) for <paramref name="direction"/>.</summary>
     private Geometry Check(ConvDirection direction, Tensor x, Tensor w, Tensor y, string yName, Conv2dParams p)
     {
-        string op = $"Conv2d.{direction}";
         string xName = direction == ConvDirection.BackwardData ? "dx" : "x";
         string wName = direction == ConvDirection.BackwardFilter ? "dw" : "weight";
         ArgumentNullException.ThrowIfNull(x, xName);
@@ -175,9 +174,9 @@ public sealed class ConvolutionKernels
         _library.RequireOn(y.Buffer, yName);
         var (xs, ws, ys) = (x.Shape, w.Shape, y.Shape);
         if (xs.Rank != 4 || ws.Rank != 4)
-            throw new ArgumentException($"{op}: {xName} and {wName} must be NCHW (rank 4) ({xName}: {xs}, {wName}: {ws})", xName);
+            throw new ArgumentException($"Conv2d.{direction}: {xName} and {wName} must be NCHW (rank 4) ({xName}: {xs}, {wName}: {ws})", xName);
         if (xs.C != ws.C * p.Groups)
-            throw new ArgumentException($"{op}: {xName} has {xs.C} channels, {wName} expects {ws.C * p.Groups} ({xName}: {xs}, {wName}: {ws}{(p.Groups == 1 ? "" : $", groups {p.Groups}")})", xName);
+            throw new ArgumentException($"Conv2d.{direction}: {xName} has {xs.C} channels, {wName} expects {ws.C * p.Groups} ({xName}: {xs}, {wName}: {ws}{(p.Groups == 1 ? "" : $", groups {p.Groups}")})", xName);
         TensorShape expected;
         try
         {
@@ -185,10 +184,10 @@ public sealed class ConvolutionKernels
         }
         catch (ArgumentException e)
         {
-            throw new ArgumentException($"{op}: {e.Message}", xName, e);
+            throw new ArgumentException($"Conv2d.{direction}: {e.Message}", xName, e);
         }
         if (ys != expected)
-            throw new ArgumentException($"{op}: {yName} is {ys}, expected {expected} ({xName}: {xs}, {wName}: {ws}, {ConvAlgorithms.Describe(p)})", yName);
+            throw new ArgumentException($"Conv2d.{direction}: {yName} is {ys}, expected {expected} ({xName}: {xs}, {wName}: {ws}, {ConvAlgorithms.Describe(p)})", yName);
         var (rows, columns) = Im2colKernels.ColumnShape(xs, ws.H, ws.W, p);
         return new Geometry(xs.N, xs.C, ws.N, p.Groups, ws.N / p.Groups, rows / p.Groups, columns);
     }
@@ -196,20 +195,19 @@ public sealed class ConvolutionKernels
     private void CheckWorkspace(ConvDirection direction, ConvAlgorithm concrete, TensorShape x, TensorShape w, Conv2dParams p,
         WinogradFilter? filter, DeviceBuffer<float>? workspace)
     {
-        string op = $"Conv2d.{direction}";
         if (filter is not null)
         {
             if (filter.Algorithm != concrete || filter.Direction != direction || filter.WeightShape != w)
-                throw new ArgumentException($"{op}: the Winograd filter was made for {filter.Algorithm} {filter.Direction} on weight {filter.WeightShape}, this call is {concrete} {direction} on weight {w}", nameof(filter));
+                throw new ArgumentException($"Conv2d.{direction}: the Winograd filter was made for {filter.Algorithm} {filter.Direction} on weight {filter.WeightShape}, this call is {concrete} {direction} on weight {w}", nameof(filter));
             _library.RequireOn(filter.Data, nameof(filter));
         }
         long needed = ConvAlgorithms.WorkspaceElements(direction, concrete, x, w, p, filter is not null);
         if (needed == 0) return;
         if (workspace is null)
-            throw new ArgumentNullException(nameof(workspace), $"{op}: {concrete} needs a workspace of {needed} elements");
+            throw new ArgumentNullException(nameof(workspace), $"Conv2d.{direction}: {concrete} needs a workspace of {needed} elements");
         _library.RequireOn(workspace, nameof(workspace));
         if (workspace.Length < needed)
-            throw new ArgumentException($"{op}: the workspace has {workspace.Length} elements, {concrete} needs {needed} (x: {x}, weight: {w})", nameof(workspace));
+            throw new ArgumentException($"Conv2d.{direction}: the workspace has {workspace.Length} elements, {concrete} needs {needed} (x: {x}, weight: {w})", nameof(workspace));
     }
 
     /// <summary>The transformed filter: the cached one, or computed into the workspace past V and M.</summary>
