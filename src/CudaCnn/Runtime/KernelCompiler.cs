@@ -57,7 +57,11 @@ public sealed class KernelCompiler
     /// <summary>The options every compilation gets, then <paramref name="extraOptions"/>.</summary>
     public static IReadOnlyList<string> OptionsFor(CompileTarget target, IReadOnlyList<string>? extraOptions = null)
     {
-        var options = new List<string> { "--std=c++17", "-lineinfo", $"--gpu-architecture={target.ArchOption}" };
+        var options = new List<string> { "--std=c++17" };
+        // Line info only in PTX (the software GPU maps faults to .cu lines with it): NVRTC 11.8's ptxas crashes
+        // (unbounded recursion, a stack overflow in the host process) on -lineinfo cubins of gemm.cu/winograd.cu.
+        if (!target.Cubin) options.Add("-lineinfo");
+        options.Add($"--gpu-architecture={target.ArchOption}");
         // ptxas only runs for a real architecture; its verbose report is what KernelReport parses.
         if (target.Cubin) options.Add("--ptxas-options=-v");
         if (extraOptions is not null) options.AddRange(extraOptions);
