@@ -5,7 +5,7 @@ public static class KernelCheckCatalog
 {
     public static IReadOnlyList<KernelCheck> All { get; } =
     [
-        .. ElementwiseChecks.Cases(), .. PoolingChecks.Cases(), .. ActivationChecks.Cases(), .. LrnDropoutChecks.Cases(),
+        .. ElementwiseChecks.Cases(), .. GemmChecks.Cases(), .. ConvolutionChecks.Cases(), .. PoolingChecks.Cases(), .. ActivationChecks.Cases(), .. LrnDropoutChecks.Cases(),
         .. NormalizationChecks.Cases(), .. UpdateAndDataChecks.Cases(),
     ];
 

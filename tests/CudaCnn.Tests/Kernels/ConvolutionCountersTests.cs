@@ -1,3 +1,4 @@
+using CudaCnn.Checks;
 using CudaCnn.Kernels;
 using CudaCnn.Ops;
 using CudaCnn.Reference;
@@ -53,7 +54,7 @@ public class ConvolutionCountersTests(ITestOutputHelper output)
         var im2col = Forward(ConvAlgorithm.Im2colGemm, x, w);
         var f2 = Forward(ConvAlgorithm.Winograd2x2, x, w);
         var f4 = Forward(ConvAlgorithm.Winograd4x4, x, w);
-        var tolerance = KernelTolerances.Reduction(W.C * 9);
+        var tolerance = ConvTolerances.Reduction(W.C * 9);
         foreach (var (name, run) in new[] { ("Im2colGemm", im2col), ("Winograd2x2", f2), ("Winograd4x4", f4) })
         {
             var result = TensorComparison.Compare(name, expected, run.Y, new Tolerance(double.MaxValue, 0));
@@ -65,6 +66,6 @@ public class ConvolutionCountersTests(ITestOutputHelper output)
             $"F(2x2,3x3) {f2.Convolution.Flops32} flops vs im2col+GEMM {im2col.Convolution.Flops32}");
         Assert.True(im2col.Convolution.Flops32 >= Winograd4x4MinReduction * f4.Convolution.Flops32,
             $"F(4x4,3x3) {f4.Convolution.Flops32} flops vs im2col+GEMM {im2col.Convolution.Flops32}");
-        TensorComparison.Compare("Winograd4x4", expected, f4.Y, KernelTolerances.Scaled(tolerance, KernelTolerances.Winograd4x4Factor)).ThrowIfFailed();
+        TensorComparison.Compare("Winograd4x4", expected, f4.Y, ConvTolerances.Scaled(tolerance, ConvTolerances.Winograd4x4Factor)).ThrowIfFailed();
     }
 }

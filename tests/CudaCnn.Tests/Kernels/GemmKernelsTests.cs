@@ -1,3 +1,4 @@
+using CudaCnn.Checks;
 using CudaCnn.Kernels;
 using CudaCnn.Ops;
 using CudaCnn.Reference;
@@ -34,7 +35,7 @@ public class GemmKernelsTests
         using var dc = sim.Upload(c);
         sim.Gemm.Gemm(transA, transB, m, n, k, 1.5f, da, db, 0.5f, dc, version: version);
         TensorComparison.Compare($"C ({transA},{transB})", Product(transA, transB, m, n, k, 1.5f, a, b, 0.5f, c), dc.ToArray(),
-            KernelTolerances.Reduction(k)).ThrowIfFailed();
+            ConvTolerances.Reduction(k)).ThrowIfFailed();
         string expectedKernel = version == GemmVersion.V1Naive ? "sgemm_v1_naive" : GemmKernels.TiledKernelName(transA, transB, vectorized: false);
         Assert.Equal([expectedKernel], sim.Gpu.KernelStats.Keys);
     }
@@ -55,7 +56,7 @@ public class GemmKernelsTests
         using var db = sim.Upload(b);
         using var dc = sim.Upload(c);
         sim.Gemm.Gemm(transA, transB, m, n, k, -1f, da, db, 1f, dc);
-        TensorComparison.Compare("C", Product(transA, transB, m, n, k, -1f, a, b, 1f, c), dc.ToArray(), KernelTolerances.Reduction(k)).ThrowIfFailed();
+        TensorComparison.Compare("C", Product(transA, transB, m, n, k, -1f, a, b, 1f, c), dc.ToArray(), ConvTolerances.Reduction(k)).ThrowIfFailed();
         Assert.Equal([GemmKernels.TiledKernelName(transA, transB, vectorized: true)], sim.Gpu.KernelStats.Keys);
     }
 
@@ -71,7 +72,7 @@ public class GemmKernelsTests
         using var db = sim.Upload(b);
         using var dc = sim.Upload(c);
         sim.Gemm.Gemm(false, false, m, n, k, 1f, da, db, 0f, dc);
-        TensorComparison.Compare("C", Product(false, false, m, n, k, 1f, a, b, 0f, c), dc.ToArray(), KernelTolerances.Reduction(k)).ThrowIfFailed();
+        TensorComparison.Compare("C", Product(false, false, m, n, k, 1f, a, b, 0f, c), dc.ToArray(), ConvTolerances.Reduction(k)).ThrowIfFailed();
     }
 
     [NvrtcFact]
@@ -95,7 +96,7 @@ public class GemmKernelsTests
             var bi = Pack(b, i * strideB, k, n, ldb);
             var ci = Pack(c, i * strideC, m, n, ldc);
             var expected = Product(false, false, m, n, k, 2f, ai, bi, -1f, ci);
-            TensorComparison.Compare($"C[{i}]", expected, Pack(actual, i * strideC, m, n, ldc), KernelTolerances.Reduction(k)).ThrowIfFailed();
+            TensorComparison.Compare($"C[{i}]", expected, Pack(actual, i * strideC, m, n, ldc), ConvTolerances.Reduction(k)).ThrowIfFailed();
             // Padding between rows and batches is untouched.
             for (int r = 0; r < m; r++)
                 for (int col = n; col < ldc; col++)
@@ -134,9 +135,9 @@ public class GemmKernelsTests
             for (int col = 0; col < n; col++)
             {
                 double add = mode switch { GemmBiasMode.PerRow => bias[r], GemmBiasMode.PerColumn => bias[col], _ => 0 };
-                expected[r * n + col] = KernelTolerances.Activate(activation, (double)sum[r * n + col] + add);
+                expected[r * n + col] = (float)ActivationReference.Apply(activation, (double)sum[r * n + col] + add);
             }
-        TensorComparison.Compare($"C ({mode}, {kind})", expected, dc.ToArray(), KernelTolerances.Reduction(k + 2)).ThrowIfFailed();
+        TensorComparison.Compare($"C ({mode}, {kind})", expected, dc.ToArray(), ConvTolerances.Reduction(k + 2)).ThrowIfFailed();
     }
 
     /// <summary>The main loop's counters on an aligned 128 x 128 x 64 product: 0 shared-memory bank conflicts, and

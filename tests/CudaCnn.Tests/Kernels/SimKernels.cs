@@ -40,36 +40,3 @@ public sealed class SimKernels : IDisposable
         Gpu.Dispose();
     }
 }
-
-/// <summary>Tolerances of the convolution and GEMM kernels against the double-accumulating reference.</summary>
-internal static class KernelTolerances
-{
-    /// <summary>float32 unit roundoff.</summary>
-    private const double Epsilon = 1.1920929e-7;
-
-    /// <summary>A float32 sum of L products of values in [-1, 1] is off by at most about L * eps * (its magnitude
-    /// bound L); measured errors are far below, so one eps per term, in absolute and relative terms, keeps a margin
-    /// while still failing on any indexing mistake (which costs O(1)).</summary>
-    public static Tolerance Reduction(long length) => new(Epsilon * length, Epsilon * length);
-
-    /// <summary>F(2x2,3x3) transforms with coefficients 0, +-1/2, +-1 add a few roundings per term.</summary>
-    public const double Winograd2x2Factor = 4;
-
-    /// <summary>F(4x4,3x3) transforms (coefficients up to 8 and down to 1/24) amplify rounding; Lavin reports it
-    /// within a few times of direct convolution. Measured values are in docs/kernels.md.</summary>
-    public const double Winograd4x4Factor = 16;
-
-    public static Tolerance Scaled(Tolerance t, double factor) => new(t.Absolute * factor, t.Relative * factor);
-
-    /// <summary>The reference activation f(v) of ActivationParams' definitions, in double.</summary>
-    public static float Activate(ActivationParams a, double v) => a.Kind switch
-    {
-        ActivationKind.Identity => (float)v,
-        ActivationKind.ReLU => v > 0 ? (float)v : 0f,
-        ActivationKind.LeakyReLU => (float)(v > 0 ? v : a.Alpha * v),
-        ActivationKind.ELU => (float)(v > 0 ? v : a.Alpha * (Math.Exp(v) - 1)),
-        ActivationKind.Tanh => (float)Math.Tanh(v),
-        ActivationKind.Sigmoid => (float)(1 / (1 + Math.Exp(-v))),
-        _ => throw new ArgumentOutOfRangeException(nameof(a), a.Kind, "unknown activation"),
-    };
-}

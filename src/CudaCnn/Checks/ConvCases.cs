@@ -1,7 +1,7 @@
 using CudaCnn.Ops;
 using CudaCnn.Runtime;
 
-namespace CudaCnn.Tests.Kernels;
+namespace CudaCnn.Checks;
 
 /// <summary>The convolution geometries every algorithm is checked on (small: the software GPU interprets them).</summary>
 internal static class ConvCases
