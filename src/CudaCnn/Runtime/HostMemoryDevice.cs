@@ -10,13 +10,15 @@ namespace CudaCnn.Runtime;
 /// can hand the reference its array without copying. Copies and fills are memcpy/memset on the host. It runs no
 /// kernels: LoadModule and Launch throw.
 /// </summary>
-public sealed unsafe class HostMemoryDevice : IGpu
+/// <param name="totalMemoryBytes">The memory it reports (default: what the GC may use), e.g. to try a model against a
+/// smaller device's capacity.</param>
+public sealed unsafe class HostMemoryDevice(long? totalMemoryBytes = null) : IGpu
 {
     private readonly AllocationTable _table = new();
     private readonly Dictionary<ulong, float[]> _arrays = [];
 
     public DeviceInfo Info { get; } = new("host memory (CPU reference)", "Reference", 0, 0, Environment.ProcessorCount,
-        GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, int.MaxValue, int.MaxValue, 1);
+        totalMemoryBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, int.MaxValue, int.MaxValue, 1);
 
     public CompileTarget PreferredTarget =>
         throw new NotSupportedException("HostMemoryDevice runs no kernels; the reference backend computes on the CPU");
