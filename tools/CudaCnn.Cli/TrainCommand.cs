@@ -142,7 +142,8 @@ internal static class TrainCommand
 
     private static TrainingResult RunWithProgress(TrainingRun run, TrainSettings s)
     {
-        if (Console.IsOutputRedirected) return run.Execute(p => { if (p.Step % 50 == 0 || p.Step == p.TotalSteps || p.Line.StartsWith("epoch " + p.Epoch + ":", StringComparison.Ordinal)) Console.WriteLine(p.Line); });
+        // Redirected output gets a line every 50 steps and at each epoch's end instead of a live bar.
+        if (Console.IsOutputRedirected) return run.Execute(p => { if (p.Step % 50 == 0 || p.Step == p.TotalSteps || p.EpochEnd) Console.WriteLine(p.Line); });
         TrainingResult? result = null;
         AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
@@ -151,6 +152,7 @@ internal static class TrainCommand
                 var task = context.AddTask($"{s.Model}", maxValue: 1);
                 result = run.Execute(p =>
                 {
+                    if (p.EpochEnd) AnsiConsole.MarkupLine(Markup.Escape(p.Line));
                     task.MaxValue = p.TotalSteps;
                     task.Value = p.Step;
                     task.Description = Markup.Escape(p.Line);

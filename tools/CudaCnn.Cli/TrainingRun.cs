@@ -6,7 +6,8 @@ using CudaCnn.Runtime;
 
 namespace CudaCnn.Cli;
 
-internal sealed record TrainingProgress(int Step, int TotalSteps, int Epoch, string Line);
+/// <summary>A progress report: after a step, or (<paramref name="EpochEnd"/>) with an epoch's test accuracy.</summary>
+internal sealed record TrainingProgress(int Step, int TotalSteps, int Epoch, string Line, bool EpochEnd = false);
 
 internal sealed record TrainingResult(int Steps, double Seconds, double ImagesPerSecond, double LastLoss, double TrainAccuracy,
     int TestImages, double TestLoss, double TestAccuracy, IReadOnlyList<EpochResult> Epochs);
@@ -54,7 +55,7 @@ internal sealed class TrainingRun(Trainer trainer, Dataset train, Dataset test, 
                 var (loss, accuracy, _) = Evaluate();
                 epochResults.Add(new EpochResult(epoch + 1, clock.Elapsed.TotalSeconds, loss, accuracy));
                 report?.Invoke(new TrainingProgress(step, total, epoch + 1, string.Create(CultureInfo.InvariantCulture,
-                    $"epoch {epoch + 1}: test accuracy {accuracy:P2} after {clock.Elapsed.TotalSeconds:F0} s of training")));
+                    $"epoch {epoch + 1}: test accuracy {accuracy:P2} after {clock.Elapsed.TotalSeconds:F0} s of training"), EpochEnd: true));
                 clock.Start();
             }
         }
