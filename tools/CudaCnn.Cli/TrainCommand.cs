@@ -19,6 +19,10 @@ internal static class TrainCommand
     private static readonly string[] ModelNames = ["lenet5", "lenet5-tanh", "lenet5-sigmoid", "alexnet", "vgg16", "resnet18", "resnet34", "resnet50"];
     private static readonly string[] DeviceNames = ["auto", "cpu", "cuda", "sim"];
 
+    /// <summary>The demo's length: LeNet-5 sees 19,200 images (about a third of an epoch), which takes a minute or two
+    /// on a 2-core CPU with the reference backend and lifts test accuracy from 10% to above 80%.</summary>
+    private const int DemoSteps = 300;
+
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "lenet5 (the ReLU variant), lenet5-tanh, lenet5-sigmoid, alexnet, vgg16, resnet18, resnet34, resnet50", DefaultValueFactory = _ => "lenet5" };
@@ -26,8 +30,8 @@ internal static class TrainCommand
         var device = new Option<string>("--device") { Description = "cpu (the reference backend), cuda, sim, or auto (cuda when present, else cpu)", DefaultValueFactory = _ => "auto" };
         device.AcceptOnlyFromAmong(DeviceNames);
         var batch = new Option<int>("--batch") { Description = "images per step", DefaultValueFactory = _ => 64 };
-        var steps = new Option<int?>("--steps") { Description = "stop after this many steps (default: the epochs)" };
-        var epochs = new Option<int?>("--epochs") { Description = "passes over the training set (default 1)" };
+        var steps = new Option<int?>("--steps") { Description = $"stop after this many steps (default {DemoSteps} when --epochs is not given either)" };
+        var epochs = new Option<int?>("--epochs") { Description = "passes over the training set" };
         var data = new Option<string?>("--data") { Description = "fashion-mnist or synthetic (default: fashion-mnist)" };
         data.AcceptOnlyFromAmong("fashion-mnist", "synthetic");
         var dataPath = new Option<string?>("--data-path") { Description = $"folder with the Fashion-MNIST IDX files (default {FashionMnist.DefaultDirectory})" };
@@ -39,8 +43,8 @@ internal static class TrainCommand
         var json = new Option<bool>("--json") { Description = "print one JSON object at the end instead of a progress bar" };
         var command = new Command(Name, "train a model (LeNet-5 on Fashion-MNIST by default)")
             { model, device, batch, steps, epochs, data, dataPath, imageSize, lr, optimizer, seed, json };
-        command.SetAction(r => Run(new TrainSettings(r.GetValue(model)!, r.GetValue(device)!, r.GetValue(batch), r.GetValue(steps),
-            r.GetValue(epochs), r.GetValue(data) ?? "fashion-mnist", r.GetValue(dataPath), r.GetValue(imageSize), r.GetValue(lr),
+        command.SetAction(r => Run(new TrainSettings(r.GetValue(model)!, r.GetValue(device)!, r.GetValue(batch),
+            r.GetValue(steps) ?? (r.GetValue(epochs) is null ? DemoSteps : null), r.GetValue(epochs), r.GetValue(data) ?? "fashion-mnist", r.GetValue(dataPath), r.GetValue(imageSize), r.GetValue(lr),
             r.GetValue(optimizer)!, r.GetValue(seed), r.GetValue(json))));
         return command;
     }
