@@ -29,6 +29,8 @@ public sealed class Workspace(IGpu gpu) : IDisposable
     public void Return(Tensor tensor)
     {
         if (!_free.TryGetValue(tensor.Shape, out var stack)) _free[tensor.Shape] = stack = new Stack<Tensor>();
+        // A tensor returned twice would be handed to two owners at once: fail where the bug is, not where it shows.
+        if (stack.Contains(tensor)) throw new InvalidOperationException($"{tensor} was returned to the workspace twice");
         stack.Push(tensor);
     }
 
@@ -43,6 +45,7 @@ public sealed class Workspace(IGpu gpu) : IDisposable
     public void Return(DeviceBuffer<int> buffer)
     {
         if (!_freeInts.TryGetValue(buffer.Length, out var stack)) _freeInts[buffer.Length] = stack = new Stack<DeviceBuffer<int>>();
+        if (stack.Contains(buffer)) throw new InvalidOperationException($"an int buffer of {buffer.Length} was returned to the workspace twice");
         stack.Push(buffer);
     }
 

@@ -44,3 +44,22 @@ public class HostMemoryDeviceTests
         Assert.Contains("ReferenceOps computes on tensors of its HostMemoryDevice", e.Message);
     }
 }
+
+public class WorkspaceTests
+{
+    [Fact]
+    public void Returned_tensors_are_reused_by_shape_and_a_double_return_is_caught()
+    {
+        using var device = new HostMemoryDevice();
+        using var workspace = new CudaCnn.Graph.Workspace(device);
+        var a = workspace.Rent(new TensorShape(2, 3));
+        workspace.Return(a);
+        Assert.Same(a, workspace.Rent(new TensorShape(2, 3)));
+        Assert.NotSame(a, workspace.Rent(new TensorShape(3, 2)));
+        workspace.Return(a);
+        Assert.Throws<InvalidOperationException>(() => workspace.Return(a));
+        Assert.Equal(2, device.LiveAllocations);
+        workspace.Dispose();
+        Assert.Equal(0, device.LiveAllocations);
+    }
+}
