@@ -18,15 +18,23 @@ public static class ConvolutionReference
         var g = Geometry.Of(xShape, wShape, p, x, w, bias, y, nameof(y));
         Parallel.For(0, xShape.N, n =>
         {
-            var taps = g.NewTaps();
+            var acc = new double[g.OutH * g.OutW];
             for (int k = 0; k < g.K; k++)
-            for (int oh = 0; oh < g.OutH; oh++)
-            for (int ow = 0; ow < g.OutW; ow++)
             {
-                double sum = bias?[k] ?? 0.0;
-                int count = g.Taps(n, k, oh, ow, taps);
-                for (int t = 0; t < count; t++) sum += (double)x[taps.X[t]] * w[taps.W[t]];
-                y[g.YIndex(n, k, oh, ow)] = (float)sum;
+                Array.Fill(acc, bias?[k] ?? 0.0);
+                // Per output, the taps are summed in (c, kh, kw) order, as the formula reads.
+                g.ForEachTap(n, k, (xPlane, wIndex, ih0, iw0) =>
+                {
+                    double weight = w[wIndex];
+                    var (oh0, oh1, ow0, ow1) = g.Inside(ih0, iw0);
+                    for (int oh = oh0; oh < oh1; oh++)
+                    {
+                        long xRow = xPlane + g.XOffset(oh, 0, ih0, iw0);
+                        for (int ow = ow0; ow < ow1; ow++) acc[oh * g.OutW + ow] += (double)x[xRow + ow * p.StrideW] * weight;
+                    }
+                });
+                long y0 = g.YIndex(n, k, 0, 0);
+                for (int o = 0; o < acc.Length; o++) y[y0 + o] = (float)acc[o];
             }
         });
         return g.YShape;
@@ -40,14 +48,19 @@ public static class ConvolutionReference
         Parallel.For(0, xShape.N, n =>
         {
             var acc = new double[plane];
-            var taps = g.NewTaps();
             for (int k = 0; k < g.K; k++)
-            for (int oh = 0; oh < g.OutH; oh++)
-            for (int ow = 0; ow < g.OutW; ow++)
             {
-                double grad = dy[g.YIndex(n, k, oh, ow)];
-                int count = g.Taps(n, k, oh, ow, taps);
-                for (int t = 0; t < count; t++) acc[taps.X[t] - n * plane] += grad * w[taps.W[t]];
+                long y0 = g.YIndex(n, k, 0, 0);
+                g.ForEachTap(n, k, (xPlane, wIndex, ih0, iw0) =>
+                {
+                    double weight = w[wIndex];
+                    var (oh0, oh1, ow0, ow1) = g.Inside(ih0, iw0);
+                    for (int oh = oh0; oh < oh1; oh++)
+                    {
+                        long xRow = xPlane - n * plane + g.XOffset(oh, 0, ih0, iw0);
+                        for (int ow = ow0; ow < ow1; ow++) acc[xRow + ow * p.StrideW] += dy[y0 + oh * g.OutW + ow] * weight;
+                    }
+                });
             }
             for (long i = 0; i < plane; i++) dx[n * plane + i] = (float)acc[i];
         });
@@ -61,14 +74,20 @@ public static class ConvolutionReference
         Parallel.For(0, g.K, k =>
         {
             var acc = new double[filter];
-            var taps = g.NewTaps();
             for (int n = 0; n < xShape.N; n++)
-            for (int oh = 0; oh < g.OutH; oh++)
-            for (int ow = 0; ow < g.OutW; ow++)
             {
-                double grad = dy[g.YIndex(n, k, oh, ow)];
-                int count = g.Taps(n, k, oh, ow, taps);
-                for (int t = 0; t < count; t++) acc[taps.W[t] - k * filter] += grad * x[taps.X[t]];
+                long y0 = g.YIndex(n, k, 0, 0);
+                g.ForEachTap(n, k, (xPlane, wIndex, ih0, iw0) =>
+                {
+                    double sum = 0;
+                    var (oh0, oh1, ow0, ow1) = g.Inside(ih0, iw0);
+                    for (int oh = oh0; oh < oh1; oh++)
+                    {
+                        long xRow = xPlane + g.XOffset(oh, 0, ih0, iw0);
+                        for (int ow = ow0; ow < ow1; ow++) sum += (double)dy[y0 + oh * g.OutW + ow] * x[xRow + ow * p.StrideW];
+                    }
+                    acc[wIndex - k * filter] += sum;
+                });
             }
             for (long i = 0; i < filter; i++) dw[k * filter + i] += (float)acc[i];
         });
@@ -90,9 +109,11 @@ public static class ConvolutionReference
         }
     }
 
-    private sealed record TapList(long[] X, long[] W);
+    /// <summary>One filter tap of output channel k over sample n: the start of its input plane in x, its index in w,
+    /// and the input coordinates (ih0, iw0) that output (0, 0) reads (outside the input where padding is).</summary>
+    private delegate void TapVisitor(long xPlane, long wIndex, int ih0, int iw0);
 
-    /// <summary>Validated shapes and the one loop nest every direction shares: the (x, w) index pairs of one output.</summary>
+    /// <summary>Validated shapes and the loop nests every direction shares.</summary>
     private readonly record struct Geometry(TensorShape XShape, TensorShape WShape, TensorShape YShape, Conv2dParams P)
     {
         public int K => WShape.N;
@@ -113,30 +134,36 @@ public static class ConvolutionReference
 
         public long YIndex(int n, int k, int oh, int ow) => (((long)n * K + k) * OutH + oh) * OutW + ow;
 
-        public TapList NewTaps() => new(new long[WShape.Elements / K], new long[WShape.Elements / K]);
-
-        /// <summary>Lists the (x index, w index) pairs of every filter tap of output (n, k, oh, ow) that lands inside x
-        /// (taps on padding contribute zero and are left out); returns how many.</summary>
-        public int Taps(int n, int k, int oh, int ow, TapList taps)
+        /// <summary>Visits the filter taps of output channel k (its group's input channels c, then kh, then kw).</summary>
+        public void ForEachTap(int n, int k, TapVisitor visit)
         {
-            int count = 0;
             int cg = WShape.C, kH = WShape.H, kW = WShape.W, group = k / (K / P.Groups);
-            int inC = XShape.C, inH = XShape.H, inW = XShape.W;
-            int h0 = oh * P.StrideH - P.PadH, w0 = ow * P.StrideW - P.PadW, dH = P.DilationH, dW = P.DilationW;
             for (int c = 0; c < cg; c++)
             for (int kh = 0; kh < kH; kh++)
-            {
-                int ih = h0 + kh * dH;
-                if (ih < 0 || ih >= inH) continue;
-                for (int kw = 0; kw < kW; kw++)
-                {
-                    int iw = w0 + kw * dW;
-                    if (iw < 0 || iw >= inW) continue;
-                    taps.X[count] = (((long)n * inC + group * cg + c) * inH + ih) * inW + iw;
-                    taps.W[count++] = (((long)k * cg + c) * kH + kh) * kW + kw;
-                }
-            }
-            return count;
+            for (int kw = 0; kw < kW; kw++)
+                visit(((long)n * XShape.C + group * cg + c) * XShape.H * XShape.W, (((long)k * cg + c) * kH + kh) * kW + kw,
+                    kh * P.DilationH - P.PadH, kw * P.DilationW - P.PadW);
+        }
+
+        /// <summary>The outputs [oh0, oh1) x [ow0, ow1) whose tap at offset (ih0, iw0) lands inside x, i.e. reads
+        /// input (oh * sH + ih0, ow * sW + iw0) with 0 &lt;= ih &lt; H and 0 &lt;= iw &lt; W; taps on padding contribute zero
+        /// and are left out.</summary>
+        public (int Oh0, int Oh1, int Ow0, int Ow1) Inside(int ih0, int iw0)
+        {
+            var (oh0, oh1) = Range(ih0, P.StrideH, XShape.H, OutH);
+            var (ow0, ow1) = Range(iw0, P.StrideW, XShape.W, OutW);
+            return (oh0, oh1, ow0, ow1);
+        }
+
+        /// <summary>Offset of input (oh * sH + ih0, ow * sW + iw0) within its plane.</summary>
+        public long XOffset(int oh, int ow, int ih0, int iw0) => (long)(oh * P.StrideH + ih0) * XShape.W + ow * P.StrideW + iw0;
+
+        /// <summary>Outputs o in [0, count) with 0 &lt;= o * stride + offset &lt; size.</summary>
+        private static (int Lo, int Hi) Range(int offset, int stride, int size, int count)
+        {
+            int lo = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
+            int hi = offset >= size ? 0 : Math.Min(count, (size - 1 - offset) / stride + 1);
+            return (lo, Math.Max(lo, hi));
         }
     }
 }
