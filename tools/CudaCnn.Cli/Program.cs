@@ -28,5 +28,5 @@ root.Subcommands.Add(ProfileCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 
 // With no arguments, run the default command.
-string[] effective = args.Length == 0 ? [KernelsCommand.Name] : args;
+string[] effective = args.Length == 0 ? [TrainCommand.Name] : args;
 return await root.Parse(effective).InvokeAsync();
