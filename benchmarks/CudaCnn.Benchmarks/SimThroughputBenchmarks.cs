@@ -6,14 +6,16 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using CudaCnn.Kernels;
 using CudaCnn.Runtime;
 using CudaCnn.Sim;
 
 namespace CudaCnn.Benchmarks;
 
 /// <summary>
-/// Interpreter speed of the software GPU on the sim tests' tiled SGEMM (16x16 tiles in shared memory, one fma per k), run
-/// sequentially (one core) with and without the default checkers. The ThreadInst/s column is the launch's
+/// Interpreter speed of the software GPU on two SGEMMs, 128^3, run sequentially (one core) with and without the default
+/// checkers: the library's sgemm_v2 (kernels/gemm.cu through GemmKernels: 64x64 tiles, 4x4 register blocks, float4,
+/// double buffering) and the sim tests' plain tiled SGEMM (16x16 tiles, one fma per k). The ThreadInst/s column is the launch's
 /// thread-instruction count divided by the mean time per launch. Quick run:
 /// <c>dotnet run -c Release --project benchmarks/CudaCnn.Benchmarks -- --filter '*SimThroughput*'</c>.
 /// </summary>
@@ -33,18 +35,40 @@ public class SimThroughputBenchmarks
     /// <summary>Thread instructions of one launch per benchmark case, for the throughput column.</summary>
     internal static readonly ConcurrentDictionary<string, long> ThreadInstructions = new();
 
+    public const string LibrarySgemm = "gemm.cu sgemm_v2";
+    public const string TestSgemm = "sim tests sgemm_tiled";
+
     private SimGpu _gpu = null!;
     private GpuKernel _kernel = null!;
     private LaunchConfig _config;
     private KernelArgs _args;
+    private KernelLibrary _library = null!;
+    private GemmKernels _gemm = null!;
+    private DeviceBuffer<float> _a = null!, _c = null!;
+
+    [Params(LibrarySgemm, TestSgemm)]
+    public string Kernel { get; set; } = LibrarySgemm;
 
     [Params(SimCheckers.None, SimCheckers.Default)]
     public SimCheckers Checkers { get; set; }
+
+    private string Key => $"{Kernel}|{Checkers}";
 
     [GlobalSetup]
     public void Setup()
     {
         _gpu = new SimGpu(new SimOptions { Deterministic = true, Checkers = Checkers });
+        _library = new KernelLibrary(_gpu);
+        _gemm = new GemmKernels(_library);
+        _a = new DeviceBuffer<float>(_gpu, Size * Size);
+        _c = new DeviceBuffer<float>(_gpu, Size * Size);
+        _gpu.Fill32(_a.Ptr, 0x3F800000, Size * Size); // A = B = ones
+        _gemm.Gemm(false, false, Size, Size, Size, 1f, _a, _a, 0f, _c);
+        if (Kernel == LibrarySgemm)
+        {
+            ThreadInstructions[Key] = _gpu.LastLaunch.ThreadInstructions;
+            return;
+        }
         var module = _gpu.LoadModule(KernelCompiler.Shared.Compile(new KernelSource("counters.cu", Source()), _gpu.PreferredTarget));
         _kernel = module.GetKernel("sgemm_tiled");
         var a = _gpu.Allocate(Size * Size * 4);
@@ -59,14 +83,24 @@ public class SimThroughputBenchmarks
         _args.Add(Size);
         _config = new LaunchConfig(new Dim3(Size / 16, Size / 16), new Dim3(16, 16));
         _gpu.Launch(_kernel, _config, _args);
-        ThreadInstructions[Checkers.ToString()] = _gpu.LastLaunch.ThreadInstructions;
+        ThreadInstructions[Key] = _gpu.LastLaunch.ThreadInstructions;
     }
 
     [Benchmark(Description = "sgemm 128^3 launch")]
-    public void Sgemm() => _gpu.Launch(_kernel, _config, _args);
+    public void Sgemm()
+    {
+        if (Kernel == LibrarySgemm) _gemm.Gemm(false, false, Size, Size, Size, 1f, _a, _a, 0f, _c);
+        else _gpu.Launch(_kernel, _config, _args);
+    }
 
     [GlobalCleanup]
-    public void Cleanup() => _gpu.Dispose();
+    public void Cleanup()
+    {
+        _a.Dispose();
+        _c.Dispose();
+        _library.Dispose();
+        _gpu.Dispose();
+    }
 
     private sealed class QuickConfig : ManualConfig
     {
@@ -95,7 +129,7 @@ public class SimThroughputBenchmarks
         public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
         {
             var report = summary[benchmarkCase];
-            string key = benchmarkCase.Parameters["Checkers"]?.ToString() ?? "";
+            string key = $"{benchmarkCase.Parameters["Kernel"]}|{benchmarkCase.Parameters["Checkers"]}";
             if (report?.ResultStatistics is not { } stats || !ThreadInstructions.TryGetValue(key, out long count)) return "-";
             return (count / (stats.Mean * 1e-9) / 1e6).ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
         }
