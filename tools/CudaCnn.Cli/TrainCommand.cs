@@ -79,6 +79,8 @@ internal static class TrainCommand
         catch (FileNotFoundException e)
         {
             Console.Error.WriteLine($"cudacnn train: {e.Message}");
+            (ops as IDisposable)?.Dispose();
+            ops.Gpu.Dispose();
             return 2;
         }
 
