@@ -9,7 +9,9 @@ using CudaCnn.Tests.Shared;
 namespace CudaCnn.Tests.Graph;
 
 /// <summary>KernelOps on the software GPU against ReferenceOps on small odd shapes, for the ops KernelOps composes
-/// itself (linear layers from GEMMs, the loss's scratch, the convolution workspace) and the bit-exact dropout.
+/// itself (linear layers from GEMMs, the loss's scratch, the convolution workspace), the bit-exact dropout, and the
+/// families the network step tests (SimTrainingStepTests) do not reach: Adam, RMSprop, concatenation, element-wise
+/// ops, batch-norm inference and the non-finite count.
 /// Outputs that are written start as NaN on the device, so an element left unwritten fails; accumulated gradients
 /// start from the same non-zero values on both sides, so "=" in place of "+=" fails.</summary>
 public sealed class KernelOpsTests : IDisposable
@@ -132,6 +134,79 @@ public sealed class KernelOpsTests : IDisposable
         _reference.DropoutBackward(x.R, p, training: true, dx.R);
         _ops.DropoutBackward(x.S, p, training: true, dx.S);
         Same("dx", dx, LayerTolerances.Exact);
+    }
+
+    [NvrtcFact]
+    public void Adam_and_RmsProp_steps_match_the_reference()
+    {
+        var shape = new TensorShape(3, 5, 7);
+        var param = Random(shape, 40);
+        var grad = Random(shape, 41);
+        var m = Random(shape, 42);
+        var v = Pair(shape, RandomData.Uniform(shape.Elements, 43, 0f, 1f), RandomData.Uniform(shape.Elements, 43, 0f, 1f));
+        for (int step = 1; step <= 2; step++)
+        {
+            _reference.AdamStep(param.R, grad.R, m.R, v.R, new AdamParams(weightDecay: 0.01), step);
+            _ops.AdamStep(param.S, grad.S, m.S, v.S, new AdamParams(weightDecay: 0.01), step);
+        }
+        Same("Adam param", param, LayerTolerances.OptimizerStep);
+        Same("Adam m", m, LayerTolerances.OptimizerStep);
+        Same("Adam v", v, LayerTolerances.OptimizerStep);
+
+        var square = Pair(shape, new float[shape.Elements], new float[shape.Elements]);
+        var momentum = Pair(shape, new float[shape.Elements], new float[shape.Elements]);
+        var rms = new RmsPropParams(momentum: 0.9, weightDecay: 0.01);
+        _reference.RmsPropStep(param.R, grad.R, square.R, momentum.R, rms);
+        _ops.RmsPropStep(param.S, grad.S, square.S, momentum.S, rms);
+        Same("RMSprop param", param, LayerTolerances.OptimizerStep);
+        Same("RMSprop square average", square, LayerTolerances.OptimizerStep);
+    }
+
+    [NvrtcFact]
+    public void Concat_and_element_wise_ops_match_the_reference()
+    {
+        var a = Random(new TensorShape(2, 3, 5, 5), 50);
+        var b = Random(new TensorShape(2, 1, 5, 5), 51);
+        var y = Written(new TensorShape(2, 4, 5, 5));
+        _reference.ConcatForward([a.R, b.R], y.R);
+        _ops.ConcatForward([a.S, b.S], y.S);
+        Same("concat", y, LayerTolerances.Exact);
+
+        var da = Written(a.R.Shape);
+        var db = Written(b.R.Shape);
+        _reference.ConcatBackward(y.R, [da.R, db.R]);
+        _ops.ConcatBackward(y.S, [da.S, db.S]);
+        Same("dA", da, LayerTolerances.Exact);
+        Same("dB", db, LayerTolerances.Exact);
+
+        var sum = Written(a.R.Shape);
+        _reference.Add(a.R, da.R, sum.R);
+        _ops.Add(a.S, da.S, sum.S);
+        _reference.Axpy(0.5f, a.R, sum.R);
+        _ops.Axpy(0.5f, a.S, sum.S);
+        Same("add, axpy", sum, LayerTolerances.Pointwise);
+
+        _reference.Fill(sum.R, float.PositiveInfinity);
+        _ops.Fill(sum.S, float.PositiveInfinity);
+        _reference.Copy(a.R, da.R);
+        _ops.Copy(a.S, da.S);
+        Same("copy", da, LayerTolerances.Exact);
+        Assert.Equal(a.R.Elements, _ops.CountNonFinite(sum.S));
+        Assert.Equal(_reference.CountNonFinite(da.R), _ops.CountNonFinite(da.S));
+    }
+
+    [NvrtcFact]
+    public void Batch_norm_inference_matches_the_reference()
+    {
+        var x = Random(new TensorShape(3, 5, 3, 3), 60);
+        var gamma = Random(new TensorShape(5), 61);
+        var beta = Random(new TensorShape(5), 62);
+        var mean = Random(new TensorShape(5), 63);
+        var variance = Pair(new TensorShape(5), RandomData.Uniform(5, 64, 0.5f, 2f), RandomData.Uniform(5, 64, 0.5f, 2f));
+        var y = Written(x.R.Shape);
+        _reference.BatchNormInferenceForward(x.R, gamma.R, beta.R, mean.R, variance.R, new BatchNormParams(), y.R);
+        _ops.BatchNormInferenceForward(x.S, gamma.S, beta.S, mean.S, variance.S, new BatchNormParams(), y.S);
+        Same("y", y, LayerTolerances.Normalized);
     }
 
     public void Dispose()
