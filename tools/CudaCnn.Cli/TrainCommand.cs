@@ -5,6 +5,7 @@ using CudaCnn.Graph;
 using CudaCnn.Models;
 using CudaCnn.Ops;
 using CudaCnn.Runtime;
+using CudaCnn.Sim;
 using Spectre.Console;
 
 namespace CudaCnn.Cli;
@@ -78,10 +79,14 @@ internal static class TrainCommand
         catch (FileNotFoundException e)
         {
             Console.Error.WriteLine($"cudacnn train: {e.Message}");
+            (ops as IDisposable)?.Dispose();
+            ops.Gpu.Dispose();
             return 2;
         }
 
         using var device = ops.Gpu;
+        // Disposed before the device: KernelOps frees its scratch and kernel library there.
+        using var kernelOps = ops as IDisposable;
         var inputShape = new TensorShape(s.Batch, channels, side, side);
         using var network = Network.Build(module, ops, inputShape, (ulong)s.Seed);
         using var trainer = new Trainer(network, CreateOptimizer(s, network));
@@ -95,19 +100,29 @@ internal static class TrainCommand
 
     private static IOps OpenBackend(string name, out string why)
     {
-        const string NoKernelOps = "the kernel-backed ops (KernelOps) for the software GPU and CUDA are not in this build yet";
         switch (name)
         {
             case "cpu":
                 why = "cpu: the CPU reference (requested)";
                 return new ReferenceOps(new HostMemoryDevice());
+            case "sim":
+                why = "sim: KernelOps on the software GPU (requested; checkers off for speed)";
+                return new KernelOps(new SimGpu(new SimOptions { Checkers = SimCheckers.None }));
+            case "cuda":
+                if (!CudaGpu.TryProbe(out string missing))
+                    throw new NotSupportedException($"--device cuda: no CUDA device ({missing}); use --device sim or cpu");
+                why = "cuda: KernelOps on the CUDA device (requested)";
+                return new KernelOps(CudaGpu.Open());
             case "auto":
-                why = CudaGpu.TryProbe(out string reason)
-                    ? $"auto: a CUDA device is present, but {NoKernelOps}; using the CPU reference"
-                    : $"auto: no CUDA device ({reason}); using the CPU reference";
+                if (CudaGpu.TryProbe(out string reason))
+                {
+                    why = "auto: a CUDA device is present; KernelOps on CUDA";
+                    return new KernelOps(CudaGpu.Open());
+                }
+                why = $"auto: no CUDA device ({reason}); using the CPU reference";
                 return new ReferenceOps(new HostMemoryDevice());
             default:
-                throw new NotSupportedException($"--device {name}: {NoKernelOps}; use --device cpu");
+                throw new NotSupportedException($"--device {name}: unknown; expected cuda, sim, cpu or auto");
         }
     }
 
