@@ -139,8 +139,10 @@ internal static class TrainCommand
         _ => throw new ArgumentOutOfRangeException(nameof(s), s.Model, "unknown model"),
     };
 
-    /// <summary>Fashion-MNIST has 10 classes; synthetic data stands in for ImageNet's 1000.</summary>
-    private static int Classes(TrainSettings s) => s.Data == "synthetic" ? 1000 : 10;
+    /// <summary>Fashion-MNIST has 10 classes; synthetic data stands in for ImageNet's 1000, except for LeNet-5,
+    /// whose output layer is fixed at 10.</summary>
+    private static int Classes(TrainSettings s) =>
+        s.Data == "synthetic" && !s.Model.StartsWith("lenet5", StringComparison.Ordinal) ? 1000 : 10;
 
     private static (Dataset Train, Dataset Test) LoadData(TrainSettings s, int channels, int side)
     {
