@@ -26,7 +26,7 @@ public class ConvolutionCountersTests(ITestOutputHelper output)
 
     private static Run Forward(ConvAlgorithm algorithm, float[] x, float[] w)
     {
-        using var sim = new SimKernels();
+        using var sim = new SimHarness();
         using var dx = sim.Upload(X, x);
         using var dw = sim.Upload(W, w);
         using var dy = new Tensor(sim.Gpu, P.OutputShape(X, W));

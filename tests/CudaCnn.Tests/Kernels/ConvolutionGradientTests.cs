@@ -10,7 +10,7 @@ namespace CudaCnn.Tests.Kernels;
 /// <summary>The device convolution (forward, backward data, backward filter, backward bias on the software GPU) through
 /// the finite-difference gradient checker at the op level. The per-algorithm comparisons with the reference are in
 /// ConvolutionKernelsTests; this checks the backward conventions (= for dx, += for dw and db) end to end.</summary>
-public class ConvolutionGradientTests(SimKernels sim) : IClassFixture<SimKernels>
+public class ConvolutionGradientTests(SimHarness sim) : IClassFixture<SimHarness>
 {
     [NvrtcFact]
     public void Device_backward_passes_the_gradient_check()

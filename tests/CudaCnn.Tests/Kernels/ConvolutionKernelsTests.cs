@@ -9,7 +9,7 @@ namespace CudaCnn.Tests.Kernels;
 
 /// <summary>Convolution behaviour beyond the catalog's algorithm x direction x geometry matrix (ConvolutionChecks, run by
 /// KernelCheckCatalogTests): fused activations and cached Winograd filters, on the software GPU with checkers on.</summary>
-public class ConvolutionKernelsTests(SimKernels sim) : IClassFixture<SimKernels>
+public class ConvolutionKernelsTests(SimHarness sim) : IClassFixture<SimHarness>
 {
     private DeviceBuffer<float>? Workspace(ConvDirection direction, ConvAlgorithm algorithm, ConvCases.Case c)
     {

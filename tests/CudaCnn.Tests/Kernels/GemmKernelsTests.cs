@@ -26,7 +26,7 @@ public class GemmKernelsTests
     public void Every_transpose_matches_the_reference_on_sizes_off_every_tile(bool transA, bool transB, GemmVersion version)
     {
         const int m = 67, n = 45, k = 29;
-        using var sim = new SimKernels();
+        using var sim = new SimHarness();
         var a = RandomData.Uniform(m * k, 1);
         var b = RandomData.Uniform(k * n, 2);
         var c = RandomData.Uniform(m * n, 3);
@@ -48,7 +48,7 @@ public class GemmKernelsTests
     public void Aligned_operands_take_the_float4_kernel_with_ragged_edges(bool transA, bool transB)
     {
         const int m = 68, n = 76, k = 20; // multiples of 4 (float4 legal), not of the tile
-        using var sim = new SimKernels();
+        using var sim = new SimHarness();
         var a = RandomData.Uniform(m * k, 4);
         var b = RandomData.Uniform(k * n, 5);
         var c = RandomData.Uniform(m * n, 6);
@@ -64,7 +64,7 @@ public class GemmKernelsTests
     public void Beta_zero_does_not_read_C()
     {
         const int m = 5, n = 7, k = 3;
-        using var sim = new SimKernels();
+        using var sim = new SimHarness();
         var a = RandomData.Uniform(m * k, 7);
         var b = RandomData.Uniform(k * n, 8);
         var c = Enumerable.Repeat(float.NaN, m * n).ToArray();
@@ -79,7 +79,7 @@ public class GemmKernelsTests
     public void Strided_batches_with_padded_leading_dimensions_match_the_reference()
     {
         const int batch = 3, m = 33, n = 21, k = 17, lda = 19, ldb = 23, ldc = 25;
-        using var sim = new SimKernels();
+        using var sim = new SimHarness();
         long strideA = m * lda + 5, strideB = k * ldb + 3, strideC = m * ldc + 7;
         var a = RandomData.Uniform(batch * strideA, 9);
         var b = RandomData.Uniform(batch * strideB, 10);
@@ -119,7 +119,7 @@ public class GemmKernelsTests
     public void Fused_bias_and_activation_match_the_reference_definitions(GemmBiasMode mode, ActivationKind kind)
     {
         const int m = 37, n = 29, k = 13;
-        using var sim = new SimKernels();
+        using var sim = new SimHarness();
         var activation = new ActivationParams(kind, kind == ActivationKind.LeakyReLU ? 0.1 : null);
         var a = RandomData.Uniform(m * k, 12);
         var b = RandomData.Uniform(k * n, 13);
@@ -148,7 +148,7 @@ public class GemmKernelsTests
     public void Tiled_kernel_has_no_bank_conflicts_and_ideal_global_sectors(bool transA, bool transB)
     {
         const int m = 128, n = 128, k = 64;
-        using var sim = new SimKernels();
+        using var sim = new SimHarness();
         using var da = sim.Upload(RandomData.Uniform(m * k, 15));
         using var db = sim.Upload(RandomData.Uniform(k * n, 16));
         using var dc = sim.Upload(new float[m * n]);

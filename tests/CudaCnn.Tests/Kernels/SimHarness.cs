@@ -1,4 +1,5 @@
 using CudaCnn.Checks;
+using CudaCnn.Kernels;
 using CudaCnn.Reference;
 using CudaCnn.Runtime;
 using CudaCnn.Sim;
@@ -7,10 +8,11 @@ namespace CudaCnn.Tests.Kernels;
 
 /// <summary>
 /// A software GPU with memcheck, synccheck, racecheck and initcheck on, a kernel library on it and a check context
-/// owning the test's buffers, for running the layer kernels against the CPU reference. Kernels compile once per
-/// test process (in-memory cache).
+/// owning the test's buffers, for running kernels against the CPU reference. Kernels compile once per test process
+/// (in-memory cache). Test classes that only compare results share one instance as a class fixture, so each module
+/// is parsed once; tests that read counters make their own.
 /// </summary>
-internal sealed class SimHarness : IDisposable
+public sealed class SimHarness : IDisposable
 {
     private static readonly KernelCompiler Compiler = new(cacheDirectory: null);
     private readonly CheckContext _context;
@@ -20,10 +22,13 @@ internal sealed class SimHarness : IDisposable
         Gpu = new SimGpu(new SimOptions { Checkers = SimCheckers.Default | SimCheckers.Initcheck });
         Library = new KernelLibrary(Gpu, Compiler);
         _context = new CheckContext(Library);
+        Conv = new ConvolutionKernels(Library);
     }
 
     public SimGpu Gpu { get; }
     public KernelLibrary Library { get; }
+    public ConvolutionKernels Conv { get; }
+    public GemmKernels Gemm => Conv.Gemm;
 
     public Tensor Upload(TensorShape shape, float[] values) => _context.Upload(shape, values);
     public DeviceBuffer<float> Upload(float[] values) => _context.Upload(values);
