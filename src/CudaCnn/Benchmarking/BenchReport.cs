@@ -44,7 +44,7 @@ public sealed class BenchReport(IReadOnlyList<BenchResult> results)
         new("case", "suite/group/implementation", r => r.Case.Name),
         new("ms", "median time per run (K runs between two events, repeated)", r => Number(r.Milliseconds, 4)),
         new("TFLOP/s", "direct-algorithm FLOPs / time", r => Number(r.Tflops, 3)),
-        new("GB/s", "compulsory bytes / time", r => Number(r.GigabytesPerSecond, 1)),
+        new("GB/s", "compulsory bytes / time", r => Number(r.GigabytesPerSecond, 4)),
         new("% copy", "GB/s / the device-to-device copy's GB/s", r => Percent(CopyFraction(r))),
         new("x FMA base", "time / fastest cuDNN or cuBLAS time in FP32 (FMA) math", r => Number(RatioTo(r, BaselineKind.Fma), 2)),
         new("x TF32 base", "time / fastest cuDNN or cuBLAS time with TF32 allowed", r => Number(RatioTo(r, BaselineKind.Tf32), 2)),

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CudaCnn.Runtime;
 
 namespace CudaCnn.Kernels;
@@ -29,12 +30,16 @@ internal sealed class LayerLaunch(KernelLibrary library, string fileName)
     }
 
     /// <summary>Checks a tensor: not null, not disposed, on this library's device, of shape <paramref name="expected"/>
-    /// (<paramref name="because"/> says where the expectation comes from, e.g. "x: [2,3,8,8]").</summary>
-    public void Tensor(string op, Tensor? tensor, string name, TensorShape expected, string because)
+    /// (<paramref name="because"/> says where the expectation comes from, e.g. "x: [2,3,8,8]"; formatted only on a mismatch).</summary>
+    public void Tensor(string op, Tensor? tensor, string name, TensorShape expected,
+        [InterpolatedStringHandlerArgument("tensor", "expected")] ref ShapeMismatchReason because)
     {
         Device(op, tensor?.Buffer, name);
         if (tensor!.Shape != expected)
-            throw new ArgumentException($"{op}: {name} has shape {tensor.Shape}, expected {expected} ({because})", name);
+        {
+            string reason = because.ToString();
+            throw new ArgumentException($"{op}: {name} has shape {tensor.Shape}, expected {expected} ({reason})", name);
+        }
     }
 
     /// <summary>Checks a tensor is usable and NCHW (rank 4); returns its shape.</summary>

@@ -40,11 +40,10 @@ public sealed class LrnKernels(KernelLibrary library)
         const string op = "Lrn.Backward";
         ArgumentNullException.ThrowIfNull(p);
         var shape = _launch.Nchw(op, x, nameof(x));
-        string because = $"x: {shape}";
-        _launch.Tensor(op, dy, nameof(dy), shape, because);
-        _launch.Tensor(op, y, nameof(y), shape, because);
-        _launch.Tensor(op, scale, nameof(scale), shape, because);
-        _launch.Tensor(op, dx, nameof(dx), shape, because);
+        _launch.Tensor(op, dy, nameof(dy), shape, $"x: {shape}");
+        _launch.Tensor(op, y, nameof(y), shape, $"x: {shape}");
+        _launch.Tensor(op, scale, nameof(scale), shape, $"x: {shape}");
+        _launch.Tensor(op, dx, nameof(dx), shape, $"x: {shape}");
         Distinct(op, (dx, nameof(dx)), (dy, nameof(dy)), (x, nameof(x)), (y, nameof(y)), (scale, nameof(scale)));
         var args = new KernelArgs();
         args.Add(dx.Buffer);

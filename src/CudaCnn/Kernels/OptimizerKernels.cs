@@ -27,7 +27,7 @@ public sealed class OptimizerKernels(KernelLibrary library)
         ArgumentNullException.ThrowIfNull(p);
         Step(op, step);
         long n = Parameters(op, parameters, gradients);
-        State(op, momentumBuffer, nameof(momentumBuffer), n, required: p.Momentum != 0, because: $"momentum is {p.Momentum}");
+        State(op, momentumBuffer, nameof(momentumBuffer), n, required: p.Momentum != 0, because: "momentum is not 0"); // a constant: formatting p.Momentum here would allocate per step
         var args = new KernelArgs();
         args.Add(parameters);
         args.Add(momentumBuffer?.Ptr ?? DevicePtr.Null);
@@ -50,7 +50,7 @@ public sealed class OptimizerKernels(KernelLibrary library)
         ArgumentNullException.ThrowIfNull(p);
         long n = Parameters(op, parameters, gradients);
         State(op, squareAverage, nameof(squareAverage), n, required: true, because: "RMSprop keeps a square average");
-        State(op, momentumBuffer, nameof(momentumBuffer), n, required: p.Momentum > 0, because: $"momentum is {p.Momentum}");
+        State(op, momentumBuffer, nameof(momentumBuffer), n, required: p.Momentum > 0, because: "momentum is above 0");
         var args = new KernelArgs();
         args.Add(parameters);
         args.Add(squareAverage);
