@@ -106,23 +106,23 @@ public sealed unsafe class CudnnLayers(CudnnHandle handle)
     }
 
     /// <summary>y = softmax over C x H x W of each image (CUDNN_SOFTMAX_ACCURATE, MODE_INSTANCE): for [N, K] logits,
-    /// the softmax of each row.</summary>
-    public void SoftmaxForward(Tensor x, Tensor y)
+    /// the softmax of each row. With <paramref name="log"/>, y = log-softmax (CUDNN_SOFTMAX_LOG).</summary>
+    public void SoftmaxForward(Tensor x, Tensor y, bool log = false)
     {
         CheckSameShapes(_handle.Gpu, "cuDNN softmax forward", (x, nameof(x)), (y, nameof(y)));
         using var xd = Describe(x);
         float one = 1f, zero = 0f;
-        Cudnn.Check(Cudnn.SoftmaxForward(_handle.Value, CudnnSoftmaxAlgorithm.Accurate, CudnnSoftmaxMode.Instance, &one, xd.Value, x.Ptr.Address,
+        Cudnn.Check(Cudnn.SoftmaxForward(_handle.Value, SoftmaxAlgorithm(log), CudnnSoftmaxMode.Instance, &one, xd.Value, x.Ptr.Address,
             &zero, xd.Value, y.Ptr.Address), "cudnnSoftmaxForward");
     }
 
-    /// <summary>dx = the softmax's input gradient from its output y and dy (cuDNN does not need x).</summary>
-    public void SoftmaxBackward(Tensor y, Tensor dy, Tensor dx)
+    /// <summary>dx = the softmax's (or log-softmax's) input gradient from its output y and dy (cuDNN does not need x).</summary>
+    public void SoftmaxBackward(Tensor y, Tensor dy, Tensor dx, bool log = false)
     {
         CheckSameShapes(_handle.Gpu, "cuDNN softmax backward", (y, nameof(y)), (dy, nameof(dy)), (dx, nameof(dx)));
         using var yd = Describe(y);
         float one = 1f, zero = 0f;
-        Cudnn.Check(Cudnn.SoftmaxBackward(_handle.Value, CudnnSoftmaxAlgorithm.Accurate, CudnnSoftmaxMode.Instance, &one, yd.Value, y.Ptr.Address,
+        Cudnn.Check(Cudnn.SoftmaxBackward(_handle.Value, SoftmaxAlgorithm(log), CudnnSoftmaxMode.Instance, &one, yd.Value, y.Ptr.Address,
             yd.Value, dy.Ptr.Address, &zero, yd.Value, dx.Ptr.Address), "cudnnSoftmaxBackward");
     }
 
@@ -197,6 +197,8 @@ public sealed unsafe class CudnnLayers(CudnnHandle handle)
         foreach (var (tensor, name) in tensors.Skip(1))
             OracleValidation.Shape(op, device, tensor, name, shape, $"{tensors[0].Name}'s shape");
     }
+
+    private static CudnnSoftmaxAlgorithm SoftmaxAlgorithm(bool log) => log ? CudnnSoftmaxAlgorithm.Log : CudnnSoftmaxAlgorithm.Accurate;
 
     private static CudnnTensorDescriptor Describe(Tensor t) => new(CudnnArgs.Tensor(t.Shape));
 }
