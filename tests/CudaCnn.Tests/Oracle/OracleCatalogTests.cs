@@ -18,7 +18,7 @@ public sealed class OracleCatalogTests
     [Fact]
     public void Every_op_family_is_compared()
     {
-        string[] ops = ["conv", "pool", "lrn", "activation", "batchnorm", "softmax", "dropout", "gemm"];
+        string[] ops = ["conv", "pooling", "lrn", "activation", "batchnorm", "softmax", "dropout", "gemm"];
         Assert.Equal(ops.Order(), OracleCheckCatalog.All.Select(c => c.Op).Distinct().Order());
         Assert.All(OracleCheckCatalog.All.Where(c => c.Op == "gemm"), c => Assert.Equal(OracleLibrary.Cublas, c.Library));
         Assert.All(OracleCheckCatalog.All.Where(c => c.Op != "gemm"), c => Assert.Equal(OracleLibrary.Cudnn, c.Library));

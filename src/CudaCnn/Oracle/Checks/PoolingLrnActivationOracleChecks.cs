@@ -19,7 +19,7 @@ internal static class PoolingLrnActivationOracleChecks
             (new(2, 64, 224, 224), new(2), "vgg.pool1"),
         ];
         foreach (var (x, p, name) in maxPools)
-            yield return new("pool", "max forward+backward", $"{name} x{x}", OracleLibrary.Cudnn, false, ctx => MaxPool(ctx, x, p));
+            yield return new("pooling", "max forward+backward", $"{name} x{x}", OracleLibrary.Cudnn, false, ctx => MaxPool(ctx, x, p));
 
         (TensorShape X, Pool2dParams P, string Name)[] avgPools =
         [
@@ -28,7 +28,7 @@ internal static class PoolingLrnActivationOracleChecks
             (new(2, 64, 56, 56), new(2), "2x2 s2"),
         ];
         foreach (var (x, p, name) in avgPools)
-            yield return new("pool", "average forward+backward", $"{name} x{x}", OracleLibrary.Cudnn, false, ctx => AvgPool(ctx, x, p));
+            yield return new("pooling", "average forward+backward", $"{name} x{x}", OracleLibrary.Cudnn, false, ctx => AvgPool(ctx, x, p));
 
         (TensorShape X, LrnParams P, string Name)[] lrns =
         [
