@@ -10,7 +10,8 @@ namespace CudaCnn.Cli;
 
 /// <summary>
 /// <c>cudacnn check [--device sim|cuda|auto] [--op NAME] [--json]</c>: runs every kernel through its typed launcher on
-/// the device and compares it with the CPU reference on the catalog's shapes. Exits 1 if any check fails.
+/// the device and compares it with the CPU reference on the catalog's shapes; on a CUDA device also with cuDNN and
+/// cuBLAS where they load (<see cref="OracleCheckRunner"/>). Exits 1 if any check fails.
 /// </summary>
 internal static class CheckCommand
 {
@@ -61,6 +62,7 @@ internal static class CheckCommand
             if (!json) Console.Error.Write($"\r{rows.Count}/{checks.Count} checks");
         }
         if (!json) Console.Error.WriteLine();
+        rows.AddRange(OracleCheckRunner.Run(gpu, library, op, quiet: json));
 
         if (json) JsonOutput.WriteArray(rows, WriteJson);
         else WriteTable(rows, gpu.Info);
@@ -73,30 +75,31 @@ internal static class CheckCommand
         try
         {
             var result = check.Run(context);
-            return new CheckRow(check, result.MaxAbsError, result.MaxRelError, result.Tolerance.ToString(), result.Passed,
+            return new CheckRow(check.Op, check.Kernel, check.Shape, result.MaxAbsError, result.MaxRelError, result.Tolerance.ToString(), result.Passed,
                 result.Passed ? null : result.Message);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return new CheckRow(check, double.NaN, double.NaN, "-", false, $"{e.GetType().Name}: {e.Message}");
+            return new CheckRow(check.Op, check.Kernel, check.Shape, double.NaN, double.NaN, "-", false, $"{e.GetType().Name}: {e.Message}");
         }
     }
 
     private static void WriteTable(List<CheckRow> rows, DeviceInfo device)
     {
         int failed = rows.Count(r => !r.Passed);
-        var table = new Table().Title($"CudaCnn kernels vs CPU reference on {Markup.Escape(device.Name)} ({device.Backend})");
+        string versus = rows.Any(r => r.Versus is not null) ? " (and cuDNN/cuBLAS)" : "";
+        var table = new Table().Title($"CudaCnn kernels vs CPU reference{versus} on {Markup.Escape(device.Name)} ({device.Backend})");
         foreach (string column in new[] { "op", "kernel", "shape", "max abs err", "max rel err", "tolerance", "result" })
             table.AddColumn(column);
         foreach (var row in rows)
         {
-            table.AddRow(Markup.Escape(row.Check.Op), Markup.Escape(row.Check.Kernel), Markup.Escape(row.Check.Shape),
+            table.AddRow(Markup.Escape(row.Op), Markup.Escape(row.Kernel), Markup.Escape(row.Shape),
                 Number(row.MaxAbsError), Number(row.MaxRelError), Markup.Escape(row.Tolerance),
                 row.Passed ? "[green]pass[/]" : "[red]FAIL[/]");
         }
         AnsiConsole.Write(table);
         foreach (var row in rows.Where(r => !r.Passed))
-            Console.Error.WriteLine($"FAIL {row.Check}: {row.Failure}");
+            Console.Error.WriteLine($"FAIL {row.Op}/{row.Kernel} {row.Shape}: {row.Failure}");
         Console.WriteLine($"{rows.Count - failed} passed, {failed} failed");
     }
 
@@ -105,15 +108,19 @@ internal static class CheckCommand
 
     private static void WriteJson(System.Text.Json.Utf8JsonWriter w, CheckRow r)
     {
-        w.WriteString("op", r.Check.Op);
-        w.WriteString("kernel", r.Check.Kernel);
-        w.WriteString("shape", r.Check.Shape);
+        w.WriteString("op", r.Op);
+        w.WriteString("kernel", r.Kernel);
+        w.WriteString("shape", r.Shape);
+        if (r.Versus is not null) w.WriteString("versus", r.Versus);
         w.WriteNumberOrNull("max_abs_err", r.MaxAbsError);
         w.WriteNumberOrNull("max_rel_err", r.MaxRelError);
         w.WriteString("tolerance", r.Tolerance);
         w.WriteBoolean("passed", r.Passed);
         if (r.Failure is not null) w.WriteString("error", r.Failure);
     }
-
-    private sealed record CheckRow(KernelCheck Check, double MaxAbsError, double MaxRelError, string Tolerance, bool Passed, string? Failure);
 }
+
+/// <summary>One line of the check report: a kernel against the reference, or (<see cref="Versus"/> set) ours against
+/// cuDNN or cuBLAS, where the errors are ours against the library's.</summary>
+internal sealed record CheckRow(string Op, string Kernel, string Shape, double MaxAbsError, double MaxRelError, string Tolerance, bool Passed,
+    string? Failure, string? Versus = null);

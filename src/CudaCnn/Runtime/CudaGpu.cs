@@ -240,6 +240,14 @@ public sealed unsafe class CudaGpu : IGpu
 
     internal void Forget(IDisposable child) => _children.Remove(child);
 
+    /// <summary>Disposes <paramref name="child"/> with the device, before the context is released (cuBLAS and
+    /// cuDNN handles); the child calls <see cref="Forget"/> when disposed first.</summary>
+    internal void Adopt(IDisposable child)
+    {
+        ThrowIfDisposed();
+        _children.Add(child);
+    }
+
     internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
