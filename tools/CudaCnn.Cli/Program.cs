@@ -25,6 +25,7 @@ root.Subcommands.Add(InfoCommand.Create());
 root.Subcommands.Add(KernelsCommand.Create());
 root.Subcommands.Add(CheckCommand.Create());
 root.Subcommands.Add(ProfileCommand.Create());
+root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 
 // With no arguments, run the default command.
