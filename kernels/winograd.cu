@@ -8,7 +8,7 @@
 // Tile p = (n * tilesH + th) * tilesW + tw covers output rows th*m .. th*m+m-1 and reads the input patch whose
 // top-left corner is (th*m - padH, tw*m - padW), zero outside the image. Outputs past the edge are dropped.
 // F(4x4,3x3) uses the interpolation points 0, 1, -1, 2, -1/2 and infinity (matrices at Winograd<4>), which keep its
-// error within a few times of direct convolution's; Lavin's 0, +-1, +-2 cost 2-3x more error (docs/kernels.md).
+// error within a few times of direct convolution's; Lavin's 0, +-1, +-2 give 2-3.6x its max error (docs/kernels.md).
 // Backward data is the same pipeline on dy with the flipped, transposed filter (flip = 1: the filter of
 // output o = input channel c and input i = output channel k is w[k][c][2-r][2-s]) and padding 2 - pad.
 // Every output is written (=). Launch: 2-D grid, WINOGRAD_BLOCK threads along x over tiles (or filter inputs),
