@@ -7,7 +7,8 @@
 //   y[n][o][th*m + r][tw*m + s] = act((A^T M A)[r][s] + bias[o])           output transform, fused epilogue
 // Tile p = (n * tilesH + th) * tilesW + tw covers output rows th*m .. th*m+m-1 and reads the input patch whose
 // top-left corner is (th*m - padH, tw*m - padW), zero outside the image. Outputs past the edge are dropped.
-// F(4x4,3x3) uses the interpolation points 0, 1, -1, 2, -2 and infinity (Lavin's matrices).
+// F(4x4,3x3) uses the interpolation points 0, 1, -1, 2, -1/2 and infinity (matrices at Winograd<4>), which keep its
+// error within a few times of direct convolution's; Lavin's 0, +-1, +-2 give 2-3.6x its max error (docs/kernels.md).
 // Backward data is the same pipeline on dy with the flipped, transposed filter (flip = 1: the filter of
 // output o = input channel c and input i = output channel k is w[k][c][2-r][2-s]) and padding 2 - pad.
 // Every output is written (=). Launch: 2-D grid, WINOGRAD_BLOCK threads along x over tiles (or filter inputs),
@@ -44,38 +45,39 @@ template <> struct Winograd<2> {
     }
 };
 
-// F(4,3), points 0, 1, -1, 2, -2, infinity:
-// B^T = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0; 0 -2 -1 2 1 0; 0 2 -1 -2 1 0; 0 4 0 -5 0 1],
-// G = [1/4 0 0; -1/6 -1/6 -1/6; -1/6 1/6 -1/6; 1/24 1/12 1/6; 1/24 -1/12 1/6; 0 0 1],
-// A^T = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1].
+// F(4,3), points 0, 1, -1, 2, -1/2 and infinity: the 0, +-1, +-2, +-1/2 family that Barabasz et al. (2020, "Error
+// analysis and improving the accuracy of Winograd convolution for DNNs") found more accurate than Lavin's 0, +-1,
+// +-2 (their 0, -1, 1, 1/2, -2 is this set mirrored, p -> -p). Rows of B^T and columns of A^T are rescaled by powers
+// of two (exact) so the transforms factor into few operations:
+// B^T = [1 3/2 -2 -3/2 1 0; 0 1 5/2 1/2 -1 0; 0 1 1/2 -5/2 1 0; 0 1 2 -1 -2 0; 0 -2 1 2 -1 0; 0 1 3/2 -2 -3/2 1],
+// G = [1 0 0; 1/3 1/3 1/3; 1/3 -1/3 1/3; -1/30 -1/15 -2/15; 4/15 -2/15 1/15; 0 0 1],
+// A^T = [1 1 1 1 4 0; 0 1 -1 2 -2 0; 0 1 1 4 1 0; 0 1 -1 8 -1/2 1].
 template <> struct Winograd<4> {
     static constexpr int ALPHA = 6;
     __device__ static void input(const float* d, float* v) {
-        const float a = fmaf(-4.0f, d[2], d[4]), b = fmaf(-4.0f, d[1], d[3]);
-        const float c = d[4] - d[2], e = d[3] - d[1];
-        v[0] = fmaf(4.0f, d[0], fmaf(-5.0f, d[2], d[4]));
-        v[1] = a + b;
-        v[2] = a - b;
-        v[3] = fmaf(2.0f, e, c);
-        v[4] = fmaf(-2.0f, e, c);
-        v[5] = fmaf(4.0f, d[1], fmaf(-5.0f, d[3], d[5]));
+        const float e = d[1] - d[3], f = d[2] - d[4];
+        v[0] = fmaf(1.5f, e, (d[0] - d[2]) - f);
+        v[1] = fmaf(1.5f, d[2] + d[3], e + f);
+        v[2] = fmaf(1.5f, d[2] - d[3], e - f);
+        v[3] = fmaf(2.0f, f, e);
+        v[4] = fmaf(-2.0f, e, f);
+        v[5] = fmaf(1.5f, f, (d[5] - d[3]) + e);
     }
     __device__ static void filter(const float* g, float* u) {
         const float t = g[0] + g[2];
-        const float a = fmaf(1.0f / 24.0f, g[0], g[2] * (1.0f / 6.0f)), b = g[1] * (1.0f / 12.0f);
-        u[0] = g[0] * 0.25f;
-        u[1] = (t + g[1]) * (-1.0f / 6.0f);
-        u[2] = (t - g[1]) * (-1.0f / 6.0f);
-        u[3] = a + b;
-        u[4] = a - b;
+        u[0] = g[0];
+        u[1] = (t + g[1]) * (1.0f / 3.0f);
+        u[2] = (t - g[1]) * (1.0f / 3.0f);
+        u[3] = fmaf(4.0f, g[2], fmaf(2.0f, g[1], g[0])) * (-1.0f / 30.0f);
+        u[4] = fmaf(4.0f, g[0], fmaf(-2.0f, g[1], g[2])) * (1.0f / 15.0f);
         u[5] = g[2];
     }
     __device__ static void output(const float* m, float* y) {
-        const float s1 = m[1] + m[2], d1 = m[1] - m[2], s2 = m[3] + m[4], d2 = m[3] - m[4];
-        y[0] = m[0] + s1 + s2;
-        y[1] = fmaf(2.0f, d2, d1);
-        y[2] = fmaf(4.0f, s2, s1);
-        y[3] = fmaf(8.0f, d2, d1) + m[5];
+        const float s = m[1] + m[2], t = m[1] - m[2];
+        y[0] = (m[0] + s) + fmaf(4.0f, m[4], m[3]);
+        y[1] = fmaf(2.0f, m[3] - m[4], t);
+        y[2] = fmaf(4.0f, m[3], s + m[4]);
+        y[3] = fmaf(8.0f, m[3], fmaf(-0.5f, m[4], t)) + m[5];
     }
 };
 

@@ -53,7 +53,12 @@ internal static class ProfileCommand
         if (!json) Console.Error.WriteLine();
 
         if (json) JsonOutput.WriteArray(rows, WriteJson);
-        else WriteTable(rows);
+        else
+        {
+            WriteTable(rows);
+            foreach (var ratio in ConvFlopRatios.From(rows.Select(r => (r.Check, r.Kernel, r.Stats.Flops32))))
+                Console.WriteLine(ratio);
+        }
         return 0;
     }
 

@@ -23,6 +23,8 @@ internal static class ConvCases
         ["3x3-grouped"] = new(new(2, 6, 7, 7), new(9, 2, 3, 3), new(padding: 1, groups: 3)),
         ["odd-N3-C5-13x11-K7"] = new(new(3, 5, 13, 11), new(7, 5, 3, 3), new(padding: 1)),
         ["3x3-dilation2"] = new(new(1, 3, 9, 9), new(4, 3, 3, 3), new(padding: 2, dilation: 2)),
+        // The FLOP-ratio layer of ConvFlopRatios.
+        [ConvFlopRatios.Layer] = new(new(4, 16, 16, 16), new(16, 16, 3, 3), new(padding: 1)),
         ["2x4-asymmetric"] = new(new(1, 3, 8, 9), new(4, 3, 2, 4), new(strideH: 2, strideW: 1, padH: 1, padW: 2, dilationH: 1, dilationW: 1, groups: 1)),
     };
 

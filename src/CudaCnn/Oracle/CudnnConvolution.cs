@@ -86,7 +86,7 @@ public sealed unsafe class CudnnConvolution : IDisposable
         {
             if (perf[i].Status != CudnnStatus.Success) continue;
             if (Math == OracleMath.Fma && perf[i].MathType is CudnnMathType.TensorOp or CudnnMathType.TensorOpAllowConversion) continue;
-            found.Add(new CudnnConvAlgo(this, direction, perf[i], WorkspaceBytes(direction, perf[i].Algo, RunMathType(perf[i].MathType))));
+            found.Add(new CudnnConvAlgo(this, direction, perf[i], QueryWorkspaceBytes(direction, perf[i].Algo, RunMathType(perf[i].MathType))));
         }
         return found;
     }
@@ -100,6 +100,9 @@ public sealed unsafe class CudnnConvolution : IDisposable
             throw new InvalidOperationException($"cuDNN found no {Math} algorithm for {direction} of x {XShape}, weight {WeightShape}, {Params}");
         return _best[(int)direction] = found[0];
     }
+
+    /// <summary>The workspace <see cref="Best"/>'s algorithm needs for <paramref name="direction"/> (searching once).</summary>
+    public long WorkspaceBytes(ConvDirection direction) => Best(direction).WorkspaceBytes;
 
     /// <summary>y = conv(x, weight) (+ bias per output channel), written.</summary>
     public void Forward(Tensor x, Tensor weight, Tensor? bias, Tensor y, CudnnConvAlgo? algo = null)
@@ -171,7 +174,7 @@ public sealed unsafe class CudnnConvolution : IDisposable
     /// math runs each algorithm with the math type Find measured it with, as cuDNN's documentation asks.</summary>
     private CudnnMathType RunMathType(CudnnMathType found) => Math == OracleMath.Fma ? CudnnMathType.Fma : found;
 
-    private long WorkspaceBytes(ConvDirection direction, int algo, CudnnMathType math)
+    private long QueryWorkspaceBytes(ConvDirection direction, int algo, CudnnMathType math)
     {
         _conv.SetMathType(math);
         nint h = _handle.Value;

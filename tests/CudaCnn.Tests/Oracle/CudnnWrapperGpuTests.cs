@@ -9,7 +9,8 @@ namespace CudaCnn.Tests.Oracle;
 
 /// <summary>The cuDNN wrappers' own behaviour on a real GPU: the algorithm search, FMA math, write vs accumulate,
 /// algorithm ownership and handle lifetime. Skipped without a GPU or cuDNN.</summary>
-public sealed class CudnnWrapperGpuTests(OracleFixture fixture) : IClassFixture<OracleFixture>
+[Collection(OracleGpuCollection.Name)]
+public sealed class CudnnWrapperGpuTests(OracleFixture fixture)
 {
     private static readonly TensorShape X = new(2, 16, 14, 14);
     private static readonly TensorShape W = new(32, 16, 3, 3);

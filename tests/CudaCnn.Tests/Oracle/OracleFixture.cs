@@ -4,9 +4,16 @@ using CudaCnn.Tests.Shared;
 
 namespace CudaCnn.Tests.Oracle;
 
+/// <summary>The GPU oracle test classes run one after another on one shared <see cref="OracleFixture"/>.</summary>
+[CollectionDefinition(Name)]
+public sealed class OracleGpuCollection : ICollectionFixture<OracleFixture>
+{
+    public const string Name = "Oracle GPU";
+}
+
 /// <summary>
-/// One CUDA device, kernel library and cuDNN/cuBLAS handles shared by the oracle tests of a class, opened on first
-/// use (never where the tests are skipped). A handle whose tests would be skipped is not opened; with
+/// One CUDA device, kernel library and cuDNN/cuBLAS handles shared by the oracle tests, opened on first use (never
+/// where the tests are skipped). A handle whose tests would be skipped is not opened; with
 /// CUDACNN_REQUIRE_ORACLES=1 both are, so a missing library fails with its not-found message.
 /// </summary>
 public sealed class OracleFixture : IDisposable

@@ -8,7 +8,8 @@ namespace CudaCnn.Tests.Oracle;
 /// on the same inputs. A failure prints which side disagrees with the reference, the worst element of each and the
 /// algorithm cuDNN chose. Skipped without a GPU or without the library (see <see cref="OracleRequirement"/>).
 /// </summary>
-public sealed class OracleGpuTests(OracleFixture fixture) : IClassFixture<OracleFixture>
+[Collection(OracleGpuCollection.Name)]
+public sealed class OracleGpuTests(OracleFixture fixture)
 {
     public static TheoryData<string> CudnnChecks => Names(OracleLibrary.Cudnn);
     public static TheoryData<string> CublasChecks => Names(OracleLibrary.Cublas);
