@@ -94,7 +94,17 @@ internal static class TrainCommand
         // Disposed before the device: KernelOps frees its scratch and kernel library there.
         using var kernelOps = ops as IDisposable;
         var inputShape = new TensorShape(s.Batch, channels, side, side);
-        using var network = Network.Build(module, ops, inputShape, (ulong)s.Seed);
+        Network network;
+        try
+        {
+            network = Network.Build(module, ops, inputShape, (ulong)s.Seed);
+        }
+        catch (Exception e) when (e is InsufficientMemoryException or ArgumentException)
+        {
+            Console.Error.WriteLine($"cudacnn train: {e.Message}");
+            return 2;
+        }
+        using var built = network;
         using var trainer = new Trainer(network, CreateOptimizer(s, network));
         var run = new TrainingRun(trainer, train, test, s, inputShape);
         var result = s.Json ? run.Execute(null) : RunWithProgress(run, s);

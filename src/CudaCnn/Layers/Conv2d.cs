@@ -53,6 +53,22 @@ public sealed class Conv2d : Layer
         return Params.OutputShape(x, Weight.Shape);
     }
 
+    /// <summary>KernelOps' scratch for the largest of the three passes, and the Winograd transforms it keeps (forward
+    /// and backward data, the same size).</summary>
+    internal override void PlanState(TensorShape x, TensorShape y, MemoryEstimate plan)
+    {
+        long workspace = 0, filters = 0;
+        foreach (var direction in (ConvDirection[])[ConvDirection.Forward, ConvDirection.BackwardData, ConvDirection.BackwardFilter])
+        {
+            var algorithm = direction == ConvDirection.BackwardFilter ? FilterAlgorithm : Algorithm;
+            var concrete = ConvAlgorithms.Resolve(algorithm, direction, x, Weight.Shape, Params);
+            workspace = Math.Max(workspace, ConvAlgorithms.WorkspaceElements(direction, concrete, x, Weight.Shape, Params, filterCached: true));
+            if (concrete is ConvAlgorithm.Winograd2x2 or ConvAlgorithm.Winograd4x4)
+                filters += WinogradKernels.FilterElements(ConvAlgorithms.TileOf(concrete), OutChannels, InChannels);
+        }
+        plan.AddConvolution(workspace, filters);
+    }
+
     protected override void Forward(Tensor x, Tensor y) => Ops.ConvForward(x, Weight.Value, Bias?.Value, Params, y, Algorithm);
 
     protected override void Backward(Tensor x, Tensor y, Tensor dy, Tensor? dx)
