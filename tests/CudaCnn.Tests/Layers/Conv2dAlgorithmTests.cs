@@ -101,6 +101,7 @@ public class Conv2dAlgorithmTests
         var first = network.Forward(x).ToArray();
         long afterFirst = FilterTransforms(sim.Gpu);
         Assert.Equal(2, afterFirst); // both 3x3 convolutions, forward direction
+        Assert.Equal(2, sim.Ops.CachedFilterCount);
         Assert.Equal(first, network.Forward(x).ToArray());
         Assert.Equal(afterFirst, FilterTransforms(sim.Gpu));
         network.Model.ReleaseStep();
@@ -112,6 +113,7 @@ public class Conv2dAlgorithmTests
         using (var refTrainer = new Trainer(reference.Network, new Sgd(reference.Network, new SgdParams(0.05))))
             refTrainer.Step(refX, labels);
         long afterStep = FilterTransforms(sim.Gpu);
+        Assert.Equal(3, sim.Ops.CachedFilterCount); // plus the second convolution's backward data (the first needs no dx)
         network.Eval();
         reference.Network.Eval();
         var updated = network.Forward(x).ToArray();
@@ -155,6 +157,22 @@ public class Conv2dAlgorithmTests
         refConv.Weight.Value.Buffer.CopyFrom(scaled);
         TensorComparison.Compare("output after a marked host write", reference.Network.Forward(refX).ToArray(),
             network.Forward(x).ToArray(), OutputTolerance).ThrowIfFailed();
+    }
+
+    [NvrtcFact]
+    public void The_transforms_of_a_disposed_network_are_freed_when_the_next_one_is_made()
+    {
+        using var sim = new SimOps();
+        int start = sim.Gpu.LiveAllocations;
+        for (int i = 0; i < 2; i++)
+        {
+            using var network = Network.Build(SmallNet(), sim.Ops, Input, seed: 9);
+            using var x = network.CreateInput(Input, RandomData.Uniform(Input.Elements, 4));
+            network.Forward(x);
+            Assert.Equal(2, sim.Ops.CachedFilterCount);
+        }
+        sim.Ops.Dispose();
+        Assert.Equal(start, sim.Gpu.LiveAllocations);
     }
 
     private static Sequential SmallNet() => new(
