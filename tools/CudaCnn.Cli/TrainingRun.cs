@@ -10,13 +10,13 @@ namespace CudaCnn.Cli;
 internal sealed record TrainingProgress(int Step, int TotalSteps, int Epoch, string Line, bool EpochEnd = false);
 
 internal sealed record TrainingResult(int Steps, double Seconds, double ImagesPerSecond, double LastLoss, double TrainAccuracy,
-    int TestImages, double TestLoss, double TestAccuracy, IReadOnlyList<EpochResult> Epochs);
+    int TestImages, int TestImagesAvailable, double TestLoss, double TestAccuracy, IReadOnlyList<EpochResult> Epochs);
 
 /// <summary>Test accuracy after a full epoch, with the training seconds spent so far (evaluation time excluded).</summary>
 internal sealed record EpochResult(int Epoch, double TrainSeconds, double TestLoss, double TestAccuracy);
 
 /// <summary>The training loop of <c>cudacnn train</c>: shuffled batches (seeded) for the epochs or steps asked, loss
-/// and accuracy over a moving window, then the test set in evaluation mode.</summary>
+/// and accuracy over a moving window, then the test set (or its first --eval-images, in whole batches) in evaluation mode.</summary>
 internal sealed class TrainingRun(Trainer trainer, Dataset train, Dataset test, TrainSettings settings, TensorShape inputShape)
 {
     public const int Window = 20;
@@ -52,10 +52,10 @@ internal sealed class TrainingRun(Trainer trainer, Dataset train, Dataset test, 
             if (step % perEpoch == 0 && step < total)
             {
                 clock.Stop();
-                var (loss, accuracy, _) = Evaluate();
+                var (loss, accuracy, evaluated) = Evaluate();
                 epochResults.Add(new EpochResult(epoch + 1, clock.Elapsed.TotalSeconds, loss, accuracy));
                 report?.Invoke(new TrainingProgress(step, total, epoch + 1, string.Create(CultureInfo.InvariantCulture,
-                    $"epoch {epoch + 1}: test accuracy {accuracy:P2} after {clock.Elapsed.TotalSeconds:F0} s of training"), EpochEnd: true));
+                    $"epoch {epoch + 1}: test accuracy {accuracy:P2} ({evaluated:N0} of {test.Count:N0} images) after {clock.Elapsed.TotalSeconds:F0} s of training"), EpochEnd: true));
                 clock.Start();
             }
         }
@@ -63,12 +63,12 @@ internal sealed class TrainingRun(Trainer trainer, Dataset train, Dataset test, 
         var (testLoss, testAccuracy, testImages) = Evaluate();
         if (step % perEpoch == 0) epochResults.Add(new EpochResult(epochResults.Count + 1, seconds, testLoss, testAccuracy));
         return new TrainingResult(step, seconds, step * batch / seconds, losses.Average(l => l.Loss),
-            losses.Sum(l => l.Correct) / (double)(losses.Count * batch), testImages, testLoss, testAccuracy, epochResults);
+            losses.Sum(l => l.Correct) / (double)(losses.Count * batch), testImages, test.Count, testLoss, testAccuracy, epochResults);
     }
 
     private (double Loss, double Accuracy, int Images) Evaluate()
     {
-        int batch = inputShape.N, batches = test.Count / batch;
+        int batch = inputShape.N, batches = Math.Min(test.Count, settings.EvalImages) / batch;
         if (batches == 0) return (double.NaN, double.NaN, 0);
         var images = new float[inputShape.Elements];
         var labels = new int[batch];

@@ -106,6 +106,10 @@ public abstract class Module
         foreach (var (name, child) in Children) child.Attach(context, path.Length == 0 ? name : $"{path}.{name}");
     }
 
+    /// <summary>Adds what a training step of this module holds on the device to <paramref name="plan"/>; returns the
+    /// output shape. Shapes must already be checked (<see cref="InferShape"/>).</summary>
+    internal abstract TensorShape PlanMemory(TensorShape x, MemoryEstimate plan);
+
     /// <summary>Infers a child's shape, naming the child in the error.</summary>
     protected static TensorShape InferChild(string name, Module child, TensorShape x)
     {

@@ -39,7 +39,7 @@ public sealed class Network : IDisposable
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(ops);
         var outputShape = InferModel(model, inputShape);
-        CheckFitsDevice(model, ops.Gpu);
+        CheckFitsDevice(model, EstimateMemory(model, inputShape, kernelBackend: ops is KernelOps), ops.Gpu, inputShape);
         var network = new Network(model, ops, inputShape, outputShape, seed);
         try
         {
@@ -127,16 +127,27 @@ public sealed class Network : IDisposable
                 $"Network.{what}: x is {shape}, the network was built for [N,{string.Join(",", InputShape.ToArray().Skip(1))}] (any batch size N)", "x");
     }
 
-    /// <summary>Parameters, their gradients and up to two optimizer moments each must fit the device's memory.</summary>
-    private static void CheckFitsDevice(Module model, IGpu gpu)
+    /// <summary>What a training step of <paramref name="model"/> at <paramref name="inputShape"/> holds on the device
+    /// at its peak (see <see cref="MemoryEstimate"/>); <paramref name="kernelBackend"/> adds KernelOps' convolution
+    /// scratch and filter transforms. Shapes are checked first.</summary>
+    public static MemoryEstimate EstimateMemory(Module model, TensorShape inputShape, bool kernelBackend)
     {
-        const int FloatsPerParameter = 4;
-        long parameters = model.NamedAll("").Sum(p => p.Parameter.Shape.Elements);
-        long needed = parameters * FloatsPerParameter * sizeof(float);
+        ArgumentNullException.ThrowIfNull(model);
+        InferModel(model, inputShape);
+        var plan = new MemoryEstimate(kernelBackend);
+        foreach (var (_, p) in model.NamedAll("")) plan.AddParameter(p);
+        plan.AddActivation(inputShape.Elements);
+        model.PlanMemory(inputShape, plan);
+        return plan;
+    }
+
+    /// <summary>The step's estimated peak must fit the device's memory; the error names every part.</summary>
+    private static void CheckFitsDevice(Module model, MemoryEstimate needed, IGpu gpu, TensorShape inputShape)
+    {
         long available = gpu.Info.TotalMemoryBytes;
-        if (needed > available)
+        if (needed.TotalBytes > available)
             throw new InsufficientMemoryException(
-                $"{model.GetType().Name} has {parameters:N0} parameters: with gradients and optimizer state that is {needed / 1048576.0:N0} MiB, " +
-                $"more than the {available / 1048576.0:N0} MiB of {gpu.Info.Name}");
+                $"{model.GetType().Name} ({model.ParameterCount():N0} parameters) at input {inputShape} needs about {needed} for a training step, " +
+                $"more than the {MemoryEstimate.Mib(available)} MiB of {gpu.Info.Name}");
     }
 }

@@ -39,6 +39,14 @@ public sealed class Residual : Module
         return _after is null ? main : InferChild("after", _after, main);
     }
 
+    internal override TensorShape PlanMemory(TensorShape x, MemoryEstimate plan)
+    {
+        var sum = _main.PlanMemory(x, plan);
+        _shortcut?.PlanMemory(x, plan);
+        plan.AddActivation(sum.Elements);
+        return _after?.PlanMemory(sum, plan) ?? sum;
+    }
+
     protected override Tensor ForwardCore(Tensor x)
     {
         ReleaseSum();
@@ -107,6 +115,14 @@ public sealed class Concat(params Module[] branches) : Module
             if (s.Rank != 4 || s.N != first.N || s.H != first.H || s.W != first.W)
                 throw new ArgumentException($"Concat: branch outputs must agree except in channels, got {string.Join(", ", shapes)}", nameof(x));
         return new TensorShape(first.N, shapes.Sum(s => s.C), first.H, first.W);
+    }
+
+    internal override TensorShape PlanMemory(TensorShape x, MemoryEstimate plan)
+    {
+        foreach (var branch in _branches) branch.PlanMemory(x, plan);
+        var y = InferShape(x);
+        plan.AddActivation(y.Elements);
+        return y;
     }
 
     protected override Tensor ForwardCore(Tensor x)

@@ -39,6 +39,12 @@ public sealed class Sequential : Module
         return x;
     }
 
+    internal override TensorShape PlanMemory(TensorShape x, MemoryEstimate plan)
+    {
+        foreach (var (_, child) in _children) x = child.PlanMemory(x, plan);
+        return x;
+    }
+
     protected override Tensor ForwardCore(Tensor x)
     {
         foreach (var (_, child) in _children) x = child.Forward(x);

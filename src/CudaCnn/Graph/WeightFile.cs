@@ -75,6 +75,9 @@ public static class WeightFile
             plan.Add((p, dataStart + (int)offsets[0]));
         }
         foreach (var (p, start) in plan)
+        {
             p.Value.Buffer.CopyFrom(MemoryMarshal.Cast<byte, float>(data.AsSpan(start, (int)(p.Shape.Elements * sizeof(float)))));
+            p.Value.MarkChanged();
+        }
     }
 }

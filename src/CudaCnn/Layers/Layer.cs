@@ -48,6 +48,18 @@ public abstract class Layer : Module
         ReleaseState();
     }
 
+    /// <summary>The output, kept until the backward, and <see cref="PlanState"/>.</summary>
+    internal sealed override TensorShape PlanMemory(TensorShape x, MemoryEstimate plan)
+    {
+        var y = InferShape(x);
+        plan.AddActivation(y.Elements);
+        PlanState(x, y, plan);
+        return y;
+    }
+
+    /// <summary>Per-step state and scratch besides the output (argmax, LRN scale, convolution workspace).</summary>
+    internal virtual void PlanState(TensorShape x, TensorShape y, MemoryEstimate plan) { }
+
     /// <summary>Throws unless x has rank 4 (NCHW).</summary>
     protected static void RequireNchw(TensorShape x, string owner)
     {

@@ -17,6 +17,8 @@ public sealed class LocalResponseNorm(int size, double alpha = 1e-4, double beta
         return x;
     }
 
+    internal override void PlanState(TensorShape x, TensorShape y, MemoryEstimate plan) => plan.AddActivation(x.Elements);
+
     protected override void Forward(Tensor x, Tensor y)
     {
         _scale = Workspace.Rent(x.Shape);

@@ -1,3 +1,4 @@
+using CudaCnn.Graph;
 using CudaCnn.Ops;
 using CudaCnn.Runtime;
 
@@ -22,6 +23,8 @@ public sealed class MaxPool2d(int kernelSize, int? stride = null, int padding = 
         _argmax = Workspace.RentInts(y.Elements);
         Ops.MaxPoolForward(x, Params, y, _argmax);
     }
+
+    internal override void PlanState(TensorShape x, TensorShape y, MemoryEstimate plan) => plan.AddActivation(y.Elements);
 
     protected override void Backward(Tensor x, Tensor y, Tensor dy, Tensor? dx)
     {

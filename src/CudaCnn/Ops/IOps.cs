@@ -1,3 +1,4 @@
+using CudaCnn.Kernels;
 using CudaCnn.Runtime;
 
 namespace CudaCnn.Ops;
@@ -17,10 +18,12 @@ public interface IOps
     /// <summary>"Reference", "Sim" or "Cuda": which backend computes.</summary>
     string Backend { get; }
 
-    // Convolution and fully connected layers.
-    void ConvForward(Tensor x, Tensor weight, Tensor? bias, Conv2dParams p, Tensor y);
-    void ConvBackwardData(Tensor dy, Tensor weight, Conv2dParams p, Tensor dx);
-    void ConvBackwardFilter(Tensor x, Tensor dy, Conv2dParams p, Tensor dWeight);
+    // Convolution and fully connected layers. An algorithm other than Auto that cannot compute the convolution
+    // (ConvAlgorithms.WhyUnsupported) is a NotSupportedException on every backend, never a fallback; the
+    // reference computes every algorithm the same way.
+    void ConvForward(Tensor x, Tensor weight, Tensor? bias, Conv2dParams p, Tensor y, ConvAlgorithm algorithm = ConvAlgorithm.Auto);
+    void ConvBackwardData(Tensor dy, Tensor weight, Conv2dParams p, Tensor dx, ConvAlgorithm algorithm = ConvAlgorithm.Auto);
+    void ConvBackwardFilter(Tensor x, Tensor dy, Conv2dParams p, Tensor dWeight, ConvAlgorithm algorithm = ConvAlgorithm.Auto);
     void ConvBackwardBias(Tensor dy, Tensor dBias);
     /// <summary>x [N, F...] read as N rows of F features; weight [Out, F]; y [N, Out].</summary>
     void LinearForward(Tensor x, Tensor weight, Tensor? bias, Tensor y);

@@ -45,21 +45,45 @@ public sealed partial class KernelOps
         _softmax.CrossEntropyBackward(probs, labels, dLogits);
 
     public void Add(Tensor a, Tensor b, Tensor y) => _elementwise.Add(y.Buffer, a.Buffer, b.Buffer);
-    public void Axpy(float alpha, Tensor x, Tensor y) => _elementwise.Axpy(y.Buffer, x.Buffer, alpha);
-    public void Copy(Tensor source, Tensor destination) => _elementwise.Copy(destination.Buffer, source.Buffer);
-    public void Fill(Tensor y, float value) => _elementwise.Fill(y.Buffer, value);
+    // The in-place writers bump the destination's version: it may be a weight whose Winograd transform is cached.
+    public void Axpy(float alpha, Tensor x, Tensor y)
+    {
+        _elementwise.Axpy(y.Buffer, x.Buffer, alpha);
+        y.MarkChanged();
+    }
+
+    public void Copy(Tensor source, Tensor destination)
+    {
+        _elementwise.Copy(destination.Buffer, source.Buffer);
+        destination.MarkChanged();
+    }
+
+    public void Fill(Tensor y, float value)
+    {
+        _elementwise.Fill(y.Buffer, value);
+        y.MarkChanged();
+    }
 
     public void ConcatForward(IReadOnlyList<Tensor> parts, Tensor y) => _concat.Forward(y, AsSpan(parts));
     public void ConcatBackward(Tensor dy, IReadOnlyList<Tensor> dParts) => _concat.Backward(dy, AsSpan(dParts));
 
-    public void SgdStep(Tensor param, Tensor grad, Tensor? momentumBuffer, SgdParams p, int step) =>
+    public void SgdStep(Tensor param, Tensor grad, Tensor? momentumBuffer, SgdParams p, int step)
+    {
         _optimizer.Sgd(param.Buffer, grad.Buffer, momentumBuffer?.Buffer, p, step);
+        param.MarkChanged();
+    }
 
-    public void RmsPropStep(Tensor param, Tensor grad, Tensor squareAverage, Tensor? momentumBuffer, RmsPropParams p) =>
+    public void RmsPropStep(Tensor param, Tensor grad, Tensor squareAverage, Tensor? momentumBuffer, RmsPropParams p)
+    {
         _optimizer.RmsProp(param.Buffer, grad.Buffer, squareAverage.Buffer, momentumBuffer?.Buffer, p);
+        param.MarkChanged();
+    }
 
-    public void AdamStep(Tensor param, Tensor grad, Tensor firstMoment, Tensor secondMoment, AdamParams p, int step) =>
+    public void AdamStep(Tensor param, Tensor grad, Tensor firstMoment, Tensor secondMoment, AdamParams p, int step)
+    {
         _optimizer.Adam(param.Buffer, grad.Buffer, firstMoment.Buffer, secondMoment.Buffer, p, step);
+        param.MarkChanged();
+    }
 
     /// <summary>Reads x back (synchronizes) and counts on the host: a diagnostic, not a hot path.</summary>
     public long CountNonFinite(Tensor x)

@@ -8,7 +8,8 @@ namespace CudaCnn.Ops;
 /// <see cref="KernelLibrary"/> on <see cref="Gpu"/> (the software GPU or CUDA), queued without synchronizing.
 /// Semantics match <see cref="ReferenceOps"/>: outputs and input gradients written, parameter gradients accumulated.
 /// Scratch (convolution workspace, per-row losses, a ones vector for bias sums) is allocated on first need, grown
-/// when a call needs more, reused otherwise, and freed with the ops.
+/// when a call needs more, reused otherwise, and freed with the ops. Winograd filter transforms are kept per weight
+/// tensor and redone only when its <see cref="Tensor.Version"/> moves (<see cref="WinogradFilterCache"/>).
 /// </summary>
 public sealed partial class KernelOps : IOps, IDisposable
 {
@@ -25,6 +26,7 @@ public sealed partial class KernelOps : IOps, IDisposable
     private readonly ConcatKernels _concat;
     private readonly ElementwiseKernels _elementwise;
     private readonly ScratchBuffer _workspace, _rowLoss, _ones;
+    private readonly WinogradFilterCache _filters;
 
     /// <summary>Ops on <paramref name="gpu"/> with a library of their own (disposed with the ops).</summary>
     public KernelOps(IGpu gpu) : this(new KernelLibrary(gpu), ownsLibrary: true) { }
@@ -49,6 +51,7 @@ public sealed partial class KernelOps : IOps, IDisposable
         _workspace = new ScratchBuffer(library.Gpu);
         _rowLoss = new ScratchBuffer(library.Gpu);
         _ones = new ScratchBuffer(library.Gpu);
+        _filters = new WinogradFilterCache(_conv);
     }
 
     public IGpu Gpu => _library.Gpu;
@@ -56,17 +59,29 @@ public sealed partial class KernelOps : IOps, IDisposable
     /// <summary>"Cuda" on a <see cref="CudaGpu"/>; any other device runs the kernels' PTX in the software GPU.</summary>
     public string Backend => Gpu is CudaGpu ? "Cuda" : "Sim";
 
-    public void ConvForward(Tensor x, Tensor weight, Tensor? bias, Conv2dParams p, Tensor y) =>
-        _conv.Forward(x, weight, bias, y, p, ConvAlgorithm.Auto,
-            Workspace(ConvDirection.Forward, x.Shape, weight.Shape, p));
+    public void ConvForward(Tensor x, Tensor weight, Tensor? bias, Conv2dParams p, Tensor y, ConvAlgorithm algorithm = ConvAlgorithm.Auto)
+    {
+        const ConvDirection direction = ConvDirection.Forward;
+        var (concrete, filter) = Plan(direction, algorithm, x, weight, y, p);
+        _conv.Forward(x, weight, bias, y, p, concrete, Workspace(direction, concrete, x.Shape, weight.Shape, p, filter), filter: filter);
+    }
 
-    public void ConvBackwardData(Tensor dy, Tensor weight, Conv2dParams p, Tensor dx) =>
-        _conv.BackwardData(dy, weight, dx, p, ConvAlgorithm.Auto,
-            Workspace(ConvDirection.BackwardData, dx.Shape, weight.Shape, p));
+    public void ConvBackwardData(Tensor dy, Tensor weight, Conv2dParams p, Tensor dx, ConvAlgorithm algorithm = ConvAlgorithm.Auto)
+    {
+        const ConvDirection direction = ConvDirection.BackwardData;
+        var (concrete, filter) = Plan(direction, algorithm, dx, weight, dy, p);
+        _conv.BackwardData(dy, weight, dx, p, concrete, Workspace(direction, concrete, dx.Shape, weight.Shape, p, filter), filter);
+    }
 
-    public void ConvBackwardFilter(Tensor x, Tensor dy, Conv2dParams p, Tensor dWeight) =>
-        _conv.BackwardFilter(x, dy, dWeight, p, ConvAlgorithm.Auto,
-            Workspace(ConvDirection.BackwardFilter, x.Shape, dWeight.Shape, p));
+    public void ConvBackwardFilter(Tensor x, Tensor dy, Conv2dParams p, Tensor dWeight, ConvAlgorithm algorithm = ConvAlgorithm.Auto)
+    {
+        const ConvDirection direction = ConvDirection.BackwardFilter;
+        var (concrete, _) = Plan(direction, algorithm, x, dWeight, dy, p);
+        _conv.BackwardFilter(x, dy, dWeight, p, concrete, Workspace(direction, concrete, x.Shape, dWeight.Shape, p, null));
+    }
+
+    /// <summary>Number of Winograd filter transforms kept (one per weight tensor, algorithm and direction).</summary>
+    public int CachedFilterCount => _filters.Count;
 
     public void ConvBackwardBias(Tensor dy, Tensor dBias) => _conv.BackwardBias(dy, dBias);
 
@@ -111,12 +126,30 @@ public sealed partial class KernelOps : IOps, IDisposable
         _workspace.Dispose();
         _rowLoss.Dispose();
         _ones.Dispose();
+        _filters.Dispose();
         if (_ownsLibrary) _library.Dispose();
     }
 
-    private DeviceBuffer<float>? Workspace(ConvDirection direction, TensorShape x, TensorShape weight, Conv2dParams p)
+    /// <summary>The concrete algorithm and, for Winograd, the weight's cached filter transform. A call whose shapes
+    /// do not fit gets no transform: the launcher rejects it with its own message before any launch.</summary>
+    private (ConvAlgorithm Concrete, WinogradFilter? Filter) Plan(ConvDirection direction, ConvAlgorithm algorithm, Tensor x, Tensor weight,
+        Tensor y, Conv2dParams p)
     {
-        long elements = ConvAlgorithms.WorkspaceElements(direction, ConvAlgorithm.Auto, x, weight, p);
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(weight);
+        ArgumentNullException.ThrowIfNull(y);
+        ArgumentNullException.ThrowIfNull(p);
+        var concrete = ConvAlgorithms.Resolve(algorithm, direction, x.Shape, weight.Shape, p);
+        if (concrete is not (ConvAlgorithm.Winograd2x2 or ConvAlgorithm.Winograd4x4)) return (concrete, null);
+        var (xs, ws) = (x.Shape, weight.Shape);
+        bool fits = xs.Rank == 4 && ws.Rank == 4 && xs.C == ws.C * p.Groups && p.OutputShape(xs, ws) == y.Shape;
+        return (concrete, fits ? _filters.For(weight, concrete, direction) : null);
+    }
+
+    private DeviceBuffer<float>? Workspace(ConvDirection direction, ConvAlgorithm concrete, TensorShape x, TensorShape weight,
+        Conv2dParams p, WinogradFilter? filter)
+    {
+        long elements = ConvAlgorithms.WorkspaceElements(direction, concrete, x, weight, p, filterCached: filter is not null);
         return elements == 0 ? null : _workspace.AtLeast(elements);
     }
 

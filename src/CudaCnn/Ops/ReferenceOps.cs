@@ -1,3 +1,4 @@
+using CudaCnn.Kernels;
 using CudaCnn.Reference;
 using CudaCnn.Runtime;
 
@@ -15,14 +16,23 @@ public sealed class ReferenceOps(HostMemoryDevice device) : IOps
     public IGpu Gpu => device;
     public string Backend => "Reference";
 
-    public void ConvForward(Tensor x, Tensor weight, Tensor? bias, Conv2dParams p, Tensor y) =>
+    public void ConvForward(Tensor x, Tensor weight, Tensor? bias, Conv2dParams p, Tensor y, ConvAlgorithm algorithm = ConvAlgorithm.Auto)
+    {
+        RequireAlgorithm(algorithm, ConvDirection.Forward, x, weight, p);
         ConvolutionReference.Forward(A(x), x.Shape, A(weight), weight.Shape, bias is null ? null : A(bias), p, A(y));
+    }
 
-    public void ConvBackwardData(Tensor dy, Tensor weight, Conv2dParams p, Tensor dx) =>
+    public void ConvBackwardData(Tensor dy, Tensor weight, Conv2dParams p, Tensor dx, ConvAlgorithm algorithm = ConvAlgorithm.Auto)
+    {
+        RequireAlgorithm(algorithm, ConvDirection.BackwardData, dx, weight, p);
         ConvolutionReference.BackwardData(A(dy), A(weight), weight.Shape, p, A(dx), dx.Shape);
+    }
 
-    public void ConvBackwardFilter(Tensor x, Tensor dy, Conv2dParams p, Tensor dWeight) =>
+    public void ConvBackwardFilter(Tensor x, Tensor dy, Conv2dParams p, Tensor dWeight, ConvAlgorithm algorithm = ConvAlgorithm.Auto)
+    {
+        RequireAlgorithm(algorithm, ConvDirection.BackwardFilter, x, dWeight, p);
         ConvolutionReference.BackwardFilter(A(x), x.Shape, A(dy), p, A(dWeight), dWeight.Shape);
+    }
 
     public void ConvBackwardBias(Tensor dy, Tensor dBias) => ConvolutionReference.BackwardBias(A(dy), dy.Shape, A(dBias));
 
@@ -116,6 +126,15 @@ public sealed class ReferenceOps(HostMemoryDevice device) : IOps
         long count = 0;
         foreach (float v in A(x)) if (!float.IsFinite(v)) count++;
         return count;
+    }
+
+    /// <summary>The reference computes every algorithm the same way, but refuses one that the kernels cannot run
+    /// with the kernels' own error, so a model fails alike on every backend.</summary>
+    private static void RequireAlgorithm(ConvAlgorithm algorithm, ConvDirection direction, Tensor x, Tensor weight, Conv2dParams p)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(weight);
+        if (algorithm != ConvAlgorithm.Auto) ConvAlgorithms.Resolve(algorithm, direction, x.Shape, weight.Shape, p);
     }
 
     /// <summary>The array behind a tensor of this backend's device.</summary>

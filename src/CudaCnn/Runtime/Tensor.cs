@@ -15,6 +15,13 @@ public sealed class Tensor : IDisposable
     public long Elements => Shape.Elements;
     public DevicePtr Ptr => Buffer.Ptr;
 
+    /// <summary>Counts changes that caches of derived data (KernelOps' Winograd filter transforms) must notice. The
+    /// ops that update tensors in place (optimizer steps, Copy, Fill, Axpy) and weight loading bump it; code that
+    /// writes a weight through <see cref="Buffer"/> calls <see cref="MarkChanged"/>.</summary>
+    public long Version { get; private set; }
+
+    public void MarkChanged() => Version++;
+
     public static Tensor FromHost(IGpu gpu, TensorShape shape, ReadOnlySpan<float> values)
     {
         if (values.Length != shape.Elements)
