@@ -12,6 +12,10 @@ namespace CudaCnn.Graph;
 public abstract class Module
 {
     private GraphContext? _context;
+    // Cached when the network is built, after which the structure is fixed, so that a training step walks arrays
+    // instead of the allocating enumerators (Children, NamedAll); null before.
+    private Module[]? _builtChildren;
+    private Parameter[]? _builtParameters;
 
     public bool IsTraining { get; private set; } = true;
 
@@ -53,13 +57,13 @@ public abstract class Module
     /// <summary>Returns what the last Forward kept for the backward to the workspace (when no backward follows).</summary>
     public virtual void ReleaseStep()
     {
-        foreach (var (_, child) in Children) child.ReleaseStep();
+        foreach (var child in ChildModules) child.ReleaseStep();
     }
 
     public void Train(bool mode = true)
     {
         IsTraining = mode;
-        foreach (var (_, child) in Children) child.Train(mode);
+        foreach (var child in ChildModules) child.Train(mode);
     }
 
     public void Eval() => Train(false);
@@ -80,7 +84,21 @@ public abstract class Module
     public void Unfreeze() => SetRequiresGrad(true);
 
     /// <summary>True when any parameter here or below still learns.</summary>
-    public bool HasTrainableParameters => Parameters().Any(p => p.RequiresGrad);
+    public bool HasTrainableParameters
+    {
+        get
+        {
+            foreach (var p in ParameterList)
+                if (p.RequiresGrad) return true;
+            return false;
+        }
+    }
+
+    /// <summary>The trainable parameters (frozen included, buffers excluded) here and below, as
+    /// <see cref="Parameters"/> lists them; cached once the network is built.</summary>
+    internal Parameter[] ParameterList => _builtParameters ?? [.. Parameters()];
+
+    private Module[] ChildModules => _builtChildren ?? [.. Children.Select(c => c.Module)];
 
     public IEnumerable<Module> Descendants()
     {
@@ -104,6 +122,8 @@ public abstract class Module
             throw new InvalidOperationException($"{GetType().Name} at '{path}' already belongs to another network");
         (_context, Path) = (context, path);
         foreach (var (name, child) in Children) child.Attach(context, path.Length == 0 ? name : $"{path}.{name}");
+        _builtChildren = [.. Children.Select(c => c.Module)];
+        _builtParameters = [.. Parameters()];
     }
 
     /// <summary>Adds what a training step of this module holds on the device to <paramref name="plan"/>; returns the

@@ -103,7 +103,7 @@ public sealed class Network : IDisposable
     /// <summary>Sets every trainable parameter's gradient to zero (gradients accumulate until then).</summary>
     public void ZeroGrad()
     {
-        foreach (var p in Model.Parameters())
+        foreach (var p in Model.ParameterList)
             if (p.RequiresGrad) Ops.Fill(p.Grad, 0f);
     }
 

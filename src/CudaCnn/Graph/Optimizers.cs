@@ -21,7 +21,7 @@ public abstract class Optimizer(Network network) : IDisposable
     public void Step()
     {
         StepCount++;
-        foreach (var p in network.Model.Parameters())
+        foreach (var p in network.Model.ParameterList)
         {
             if (!p.RequiresGrad) continue;
             if (!_state.TryGetValue(p, out var state)) _state[p] = state = NewState(p);

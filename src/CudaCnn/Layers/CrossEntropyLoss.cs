@@ -31,7 +31,8 @@ public sealed class CrossEntropyLoss(Network network) : IDisposable
             _labels?.Dispose();
             _labels = new DeviceBuffer<int>(network.Ops.Gpu, n);
         }
-        _hostLabels = labels.ToArray();
+        if (_hostLabels.Length != n) _hostLabels = new int[n];
+        labels.CopyTo(_hostLabels);
         _labels.CopyFrom(labels);
         _logits = logits;
         _probs = network.Workspace.Rent(logits.Shape);

@@ -118,7 +118,7 @@ public sealed class BatchNorm2d : Layer
 /// evaluation.</summary>
 public sealed class Dropout : Layer
 {
-    private DropoutParams? _step;
+    private DropoutParams? _step; // one per layer, its offset advanced by each forward: a step allocates nothing
 
     public Dropout(float p = 0.5f)
     {
@@ -132,7 +132,8 @@ public sealed class Dropout : Layer
 
     protected override void Forward(Tensor x, Tensor y)
     {
-        _step = new DropoutParams(P, Context.Seed, Context.NextDropoutOffset(x.Elements));
+        _step ??= new DropoutParams(P, Context.Seed);
+        _step.Offset = Context.NextDropoutOffset(x.Elements);
         Ops.DropoutForward(x, _step, IsTraining, y);
     }
 

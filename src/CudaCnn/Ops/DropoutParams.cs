@@ -16,7 +16,9 @@ public sealed record DropoutParams
 
     public float P { get; }
     public ulong Seed { get; }
-    public ulong Offset { get; }
+    /// <summary>Settable inside the library only: the dropout layer advances the offset of the one instance it owns,
+    /// so that a training step allocates nothing.</summary>
+    public ulong Offset { get; internal set; }
 
     /// <summary>floor(P * 2^32), exact: a float P times 2^32 is exact in double. P = 0 gives 0 (keep everything);
     /// the largest float below 1 gives 2^32 - 256. A uniform uint32 r has P(r &gt;= Threshold) = 1 - P exactly.</summary>
