@@ -100,9 +100,12 @@ public sealed class Residual : Module
 public sealed class Concat(params Module[] branches) : Module
 {
     private Tensor? _output;
-    private TensorShape[] _partShapes = [];
     private readonly Module[] _branches = branches.Length > 0 ? branches
         : throw new ArgumentException("Concat: at least one branch is required", nameof(branches));
+    // Per-branch slots kept across steps, so a step allocates nothing.
+    private readonly Tensor[] _parts = new Tensor[branches.Length];
+    private readonly Tensor[] _partGradients = new Tensor[branches.Length];
+    private readonly TensorShape[] _partShapes = new TensorShape[branches.Length];
 
     public override IEnumerable<(string Name, Module Module)> Children =>
         _branches.Select((b, i) => (i.ToString(System.Globalization.CultureInfo.InvariantCulture), b));
@@ -128,16 +131,22 @@ public sealed class Concat(params Module[] branches) : Module
     protected override Tensor ForwardCore(Tensor x)
     {
         ReleaseOutput();
-        var parts = _branches.Select(b => b.Forward(x)).ToArray();
-        _partShapes = parts.Select(p => p.Shape).ToArray();
-        _output = Workspace.Rent(new TensorShape(x.Shape.N, _partShapes.Sum(s => s.C), _partShapes[0].H, _partShapes[0].W));
-        Ops.ConcatForward(parts, _output);
+        int channels = 0;
+        for (int i = 0; i < _branches.Length; i++)
+        {
+            _parts[i] = _branches[i].Forward(x);
+            _partShapes[i] = _parts[i].Shape;
+            channels += _partShapes[i].C;
+        }
+        _output = Workspace.Rent(new TensorShape(x.Shape.N, channels, _partShapes[0].H, _partShapes[0].W));
+        Ops.ConcatForward(_parts, _output);
         return _output;
     }
 
     protected override Tensor? BackwardCore(Tensor dy, bool needInputGradient)
     {
-        var dParts = _partShapes.Select(Workspace.Rent).ToArray();
+        var dParts = _partGradients;
+        for (int i = 0; i < dParts.Length; i++) dParts[i] = Workspace.Rent(_partShapes[i]);
         Ops.ConcatBackward(dy, dParts);
         Tensor? dx = null;
         for (int i = 0; i < _branches.Length; i++)

@@ -30,10 +30,10 @@ public sealed class ConcatKernels(KernelLibrary library)
         int channels = 0;
         for (int i = 0; i < parts.Length; i++)
         {
-            string name = $"parts[{i}]";
-            var part = _launch.Nchw(op, parts[i], name);
+            // The part's index is formatted only into an error: a launch allocates nothing.
+            var part = _launch.Nchw(op, parts[i], nameof(parts));
             if (part.N != shape.N || part.H != shape.H || part.W != shape.W)
-                throw new ArgumentException($"{op}: {name} has shape {part}; every part needs {wholeName}'s N, H, W ({wholeName}: {shape})", nameof(parts));
+                throw new ArgumentException($"{op}: parts[{i}] has shape {part}; every part needs {wholeName}'s N, H, W ({wholeName}: {shape})", nameof(parts));
             channels += part.C;
         }
         if (channels != shape.C)

@@ -32,7 +32,7 @@ public sealed class StepAllocationTests : IDisposable
     public static TheoryData<string, string> Cases()
     {
         var data = new TheoryData<string, string>();
-        foreach (var model in (string[])["lenet5", "resnet", "resnet-frozen-stem", "dropout-mlp"])
+        foreach (var model in (string[])["lenet5", "resnet", "resnet-frozen-stem", "dropout-mlp", "concat"])
             foreach (var optimizer in (string[])["sgd", "adam"])
                 data.Add(model, optimizer);
         return data;
@@ -77,6 +77,11 @@ public sealed class StepAllocationTests : IDisposable
             case "dropout-mlp":
                 return (new Sequential(
                     new Flatten(), new Linear(3 * 8 * 8, 32), new ReLU(), new Dropout(0.5f), new Linear(32, 10)), new TensorShape(4, 3, 8, 8));
+            case "concat":
+                // An Inception-style block: two branches concatenated along channels.
+                return (new Sequential(
+                    new Concat(new Conv2d(3, 4, 1), new Sequential(new Conv2d(3, 4, 3, padding: 1), new ReLU())),
+                    new Flatten(), new Linear(8 * 8 * 8, 10)), new TensorShape(2, 3, 8, 8));
             default:
                 throw new ArgumentOutOfRangeException(nameof(name), name, "unknown model");
         }
