@@ -59,9 +59,12 @@ public sealed class CheckContext(KernelLibrary library) : IDisposable
         return resource;
     }
 
-    public void Dispose()
+    /// <summary>Frees what was uploaded so far (newest first); the context stays usable.</summary>
+    public void Release()
     {
-        foreach (var resource in _owned) resource.Dispose();
+        for (int i = _owned.Count - 1; i >= 0; i--) _owned[i].Dispose();
         _owned.Clear();
     }
+
+    public void Dispose() => Release();
 }

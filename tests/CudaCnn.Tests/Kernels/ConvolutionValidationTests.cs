@@ -1,3 +1,4 @@
+using CudaCnn.Benchmarking;
 using CudaCnn.Kernels;
 using CudaCnn.Ops;
 using CudaCnn.Runtime;
@@ -169,30 +170,10 @@ public class ConvolutionValidationTests
         Assert.Equal(new Dim3(GemmKernels.TiledBlockSize), _gpu.Launches[0].Config.Block);
     }
 
-    /// <summary>Hands out addresses and loads modules like <see cref="RecordingGpu"/>, but only counts launches.</summary>
-    private sealed class CountingGpu(RecordingGpu inner) : IGpu
-    {
-        public int Launches;
-        public DeviceInfo Info => inner.Info;
-        public CompileTarget PreferredTarget => inner.PreferredTarget;
-        public int LiveAllocations => inner.LiveAllocations;
-        public DevicePtr Allocate(long bytes) => inner.Allocate(bytes);
-        public void Free(DevicePtr ptr) => inner.Free(ptr);
-        public void CopyToDevice<T>(DevicePtr dst, ReadOnlySpan<T> src) where T : unmanaged => inner.CopyToDevice(dst, src);
-        public void CopyToHost<T>(DevicePtr src, Span<T> dst) where T : unmanaged => inner.CopyToHost(src, dst);
-        public void CopyDeviceToDevice(DevicePtr dst, DevicePtr src, long bytes) => inner.CopyDeviceToDevice(dst, src, bytes);
-        public void Fill32(DevicePtr dst, uint pattern, long count) => inner.Fill32(dst, pattern, count);
-        public IGpuModule LoadModule(CompiledModule module) => inner.LoadModule(module);
-        public void Launch(GpuKernel kernel, in LaunchConfig config, in KernelArgs args) => Launches++;
-        public void Synchronize() { }
-        public IGpuTimer CreateTimer() => inner.CreateTimer();
-        public void Dispose() { }
-    }
-
     [NvrtcFact]
     public void Steady_state_convolution_calls_allocate_nothing()
     {
-        var gpu = new CountingGpu(new RecordingGpu());
+        var gpu = new DryRunGpu(new RecordingGpu()); // hands out addresses, counts launches, runs nothing
         var conv = new ConvolutionKernels(new KernelLibrary(gpu, Compiler));
         using var x = new Tensor(gpu, new TensorShape(2, 4, 9, 9));
         using var w = new Tensor(gpu, new TensorShape(6, 4, 3, 3));

@@ -1,3 +1,4 @@
+using CudaCnn.Checks;
 using CudaCnn.Kernels;
 using CudaCnn.Ops;
 using CudaCnn.Reference;
@@ -13,12 +14,13 @@ namespace CudaCnn.Oracle;
 /// </summary>
 public sealed class OracleContext : IDisposable
 {
-    private readonly List<IDisposable> _owned = [];
+    private readonly CheckContext _uploads;
 
     public OracleContext(KernelLibrary library, CudnnHandle? cudnn, CublasGemm? cublas)
     {
         Library = library ?? throw new ArgumentNullException(nameof(library));
         Gpu = library.Gpu as CudaGpu ?? throw new ArgumentException($"the oracles need a CUDA device, got {library.Gpu.Info.Backend}", nameof(library));
+        _uploads = new CheckContext(library);
         Ours = new KernelOps(library);
         Cudnn = cudnn;
         Cublas = cublas;
@@ -36,42 +38,20 @@ public sealed class OracleContext : IDisposable
     internal CudnnLayers RequireLayers => CudnnLayers ?? throw new InvalidOperationException("this check needs cuDNN; the context was opened without it");
     internal CublasGemm RequireCublas => Cublas ?? throw new InvalidOperationException("this check needs cuBLAS; the context was opened without it");
 
-    public Tensor Upload(TensorShape shape, float[] values) => Own(Tensor.FromHost(Gpu, shape, values));
+    // Uploads are owned by a kernel-check context on the same device.
+    public Tensor Upload(TensorShape shape, float[] values) => _uploads.Upload(shape, values);
 
     /// <summary>A NaN-filled tensor: an output element nobody writes fails the comparison.</summary>
-    public Tensor Poisoned(TensorShape shape)
-    {
-        var tensor = Own(new Tensor(Gpu, shape));
-        Gpu.Fill32(tensor.Ptr, BitConverter.SingleToUInt32Bits(float.NaN), shape.Elements);
-        return tensor;
-    }
+    public Tensor Poisoned(TensorShape shape) => _uploads.Poisoned(shape);
 
-    public DeviceBuffer<float> Upload(float[] values)
-    {
-        var buffer = Own(new DeviceBuffer<float>(Gpu, values.LongLength));
-        buffer.CopyFrom(values);
-        return buffer;
-    }
+    public DeviceBuffer<float> Upload(float[] values) => _uploads.Upload(values);
 
-    public DeviceBuffer<int> Upload(int[] values)
-    {
-        var buffer = Own(new DeviceBuffer<int>(Gpu, values.LongLength));
-        buffer.CopyFrom(values);
-        return buffer;
-    }
+    public DeviceBuffer<int> Upload(int[] values) => _uploads.Upload(values);
 
-    public T Own<T>(T resource) where T : IDisposable
-    {
-        _owned.Add(resource);
-        return resource;
-    }
+    public T Own<T>(T resource) where T : IDisposable => _uploads.Own(resource);
 
     /// <summary>Frees what the last check uploaded.</summary>
-    public void Release()
-    {
-        for (int i = _owned.Count - 1; i >= 0; i--) _owned[i].Dispose();
-        _owned.Clear();
-    }
+    public void Release() => _uploads.Release();
 
     /// <summary>Releases uploads and our ops; the device, the kernel library and the library handles stay with the caller.</summary>
     public void Dispose()
