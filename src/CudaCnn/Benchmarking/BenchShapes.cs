@@ -13,6 +13,24 @@ public sealed record ConvLayer(string Model, string Name, TensorShape X, TensorS
 
     /// <summary>"alexnet.conv2.b128": the group name in case names.</summary>
     public string Id => $"{Model}.{Name}.b{X.N}";
+
+    /// <summary>"alexnet.conv2": the layer without its batch.</summary>
+    public string FullName => $"{Model}.{Name}";
+
+    public ConvLayer WithBatch(int batch) => this with { X = new TensorShape(batch, X.C, X.H, X.W) };
+
+    /// <summary>Terms per forward output (C/groups * kH * kW), per dx element (K/groups * kH * kW) and per dw
+    /// element (N * outH * outW): the reduction lengths the tolerances scale with.</summary>
+    public long ForwardLength => (long)Weight.C * Weight.H * Weight.W;
+    public long BackwardDataLength => (long)Weight.N / Params.Groups * Weight.H * Weight.W;
+    public long BackwardFilterLength
+    {
+        get
+        {
+            var y = Params.OutputShape(X, Weight);
+            return (long)y.N * y.H * y.W;
+        }
+    }
 }
 
 /// <summary>A GEMM C[m, n] = op(A) op(B) of a benchmark (B transposed for a fully-connected layer's forward).</summary>

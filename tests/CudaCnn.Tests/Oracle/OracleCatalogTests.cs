@@ -1,3 +1,4 @@
+using CudaCnn.Benchmarking;
 using CudaCnn.Kernels;
 using CudaCnn.Oracle;
 
@@ -27,11 +28,11 @@ public sealed class OracleCatalogTests
     [Fact]
     public void Every_benchmark_layer_is_checked_in_every_direction_and_only_the_quick_set_leaves_them_out()
     {
-        var layers = OracleShapes.BenchmarkConvolutions(ConvOracleChecks.BenchmarkBatch);
-        Assert.Equal(25, layers.Count);
+        var layers = BenchShapes.AllDevice.ToList();
+        Assert.Equal(27, layers.Count); // AlexNet 5, VGG-16 6, ResNet-50 16 (docs/benchmarks.md)
         foreach (var layer in layers)
         {
-            var cases = OracleCheckCatalog.All.Where(c => c.Shape.StartsWith(layer.Name + " ", StringComparison.Ordinal)).Select(c => c.Case).ToHashSet();
+            var cases = OracleCheckCatalog.All.Where(c => c.Shape.StartsWith(layer.FullName + " ", StringComparison.Ordinal)).Select(c => c.Case).ToHashSet();
             foreach (var direction in Enum.GetValues<ConvDirection>()) Assert.Contains($"{direction} FMA", cases);
             Assert.Contains("BackwardBias", cases);
         }

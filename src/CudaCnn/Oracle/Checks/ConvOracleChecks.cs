@@ -1,3 +1,4 @@
+using CudaCnn.Benchmarking;
 using CudaCnn.Checks;
 using CudaCnn.Kernels;
 using CudaCnn.Reference;
@@ -16,11 +17,11 @@ internal static class ConvOracleChecks
 
     public static IEnumerable<OracleCheck> Cases()
     {
-        var odd = ConvCases.All.Select(kv => (Layer: new ConvLayer(kv.Key, kv.Value.X, kv.Value.W, kv.Value.P), Large: false));
-        var benchmark = OracleShapes.BenchmarkConvolutions(BenchmarkBatch).Select(layer => (Layer: layer, Large: true));
+        var odd = ConvCases.All.Select(kv => (Layer: new ConvLayer("odd", kv.Key, kv.Value.X, kv.Value.W, kv.Value.P), Large: false));
+        var benchmark = BenchShapes.AllDevice.Select(layer => (Layer: layer.WithBatch(BenchmarkBatch), Large: true));
         foreach (var (layer, large) in odd.Concat(benchmark))
         {
-            string shape = $"{layer.Name} x{layer.X} w{layer.Weight}";
+            string shape = $"{layer.FullName} x{layer.X} w{layer.Weight}";
             foreach (var direction in Enum.GetValues<ConvDirection>())
                 yield return new("conv", $"{direction} FMA", shape, OracleLibrary.Cudnn, large, ctx => Run(ctx, layer, direction, OracleMath.Fma));
             yield return new("conv", "BackwardBias", shape, OracleLibrary.Cudnn, large, ctx => BackwardBias(ctx, layer));
@@ -31,9 +32,9 @@ internal static class ConvOracleChecks
 
     private static OracleOutcome Run(OracleContext ctx, ConvLayer layer, ConvDirection direction, OracleMath math)
     {
-        using var conv = new CudnnConvolution(ctx.RequireCudnn, layer.X, layer.Weight, layer.P, math);
+        using var conv = new CudnnConvolution(ctx.RequireCudnn, layer.X, layer.Weight, layer.Params, math);
         var algo = conv.Best(direction);
-        var concrete = ConvAlgorithms.Resolve(ConvAlgorithm.Auto, direction, layer.X, layer.Weight, layer.P);
+        var concrete = ConvAlgorithms.Resolve(ConvAlgorithm.Auto, direction, layer.X, layer.Weight, layer.Params);
         var comparison = direction switch
         {
             ConvDirection.Forward => Forward(ctx, layer, conv, algo, concrete),
@@ -52,11 +53,11 @@ internal static class ConvOracleChecks
         var w = RandomData.Uniform(layer.Weight.Elements, 42);
         var bias = RandomData.Uniform(layer.Weight.N, 43);
         var expected = new float[conv.YShape.Elements];
-        ConvolutionReference.Forward(x, layer.X, w, layer.Weight, bias, layer.P, expected);
+        ConvolutionReference.Forward(x, layer.X, w, layer.Weight, bias, layer.Params, expected);
 
         var (xT, wT, bT) = (ctx.Upload(layer.X, x), ctx.Upload(layer.Weight, w), ctx.Upload(new TensorShape(layer.Weight.N), bias));
         var ours = ctx.Poisoned(conv.YShape);
-        ctx.Ours.ConvForward(xT, wT, bT, layer.P, ours);
+        ctx.Ours.ConvForward(xT, wT, bT, layer.Params, ours);
         var theirs = ctx.Poisoned(conv.YShape);
         conv.Forward(xT, wT, bT, theirs, algo);
         long length = layer.ForwardLength + 1; // + the bias
@@ -69,11 +70,11 @@ internal static class ConvOracleChecks
         var dy = RandomData.Uniform(conv.YShape.Elements, 44);
         var w = RandomData.Uniform(layer.Weight.Elements, 45);
         var expected = new float[layer.X.Elements];
-        ConvolutionReference.BackwardData(dy, w, layer.Weight, layer.P, expected, layer.X);
+        ConvolutionReference.BackwardData(dy, w, layer.Weight, layer.Params, expected, layer.X);
 
         var (dyT, wT) = (ctx.Upload(conv.YShape, dy), ctx.Upload(layer.Weight, w));
         var ours = ctx.Poisoned(layer.X);
-        ctx.Ours.ConvBackwardData(dyT, wT, layer.P, ours);
+        ctx.Ours.ConvBackwardData(dyT, wT, layer.Params, ours);
         var theirs = ctx.Poisoned(layer.X);
         conv.BackwardData(dyT, wT, theirs, algo);
         long length = layer.BackwardDataLength;
@@ -88,11 +89,11 @@ internal static class ConvOracleChecks
         var dy = RandomData.Uniform(conv.YShape.Elements, 47);
         var prior = RandomData.Uniform(layer.Weight.Elements, 48);
         var expected = (float[])prior.Clone();
-        ConvolutionReference.BackwardFilter(x, layer.X, dy, layer.P, expected, layer.Weight);
+        ConvolutionReference.BackwardFilter(x, layer.X, dy, layer.Params, expected, layer.Weight);
 
         var (xT, dyT) = (ctx.Upload(layer.X, x), ctx.Upload(conv.YShape, dy));
         var ours = ctx.Upload(layer.Weight, prior);
-        ctx.Ours.ConvBackwardFilter(xT, dyT, layer.P, ours);
+        ctx.Ours.ConvBackwardFilter(xT, dyT, layer.Params, ours);
         var theirs = ctx.Upload(layer.Weight, prior);
         conv.BackwardFilter(xT, dyT, theirs, algo, accumulate: true);
         long length = layer.BackwardFilterLength + 1; // + the prior value
@@ -102,7 +103,7 @@ internal static class ConvOracleChecks
 
     private static OracleOutcome BackwardBias(OracleContext ctx, ConvLayer layer)
     {
-        using var conv = new CudnnConvolution(ctx.RequireCudnn, layer.X, layer.Weight, layer.P);
+        using var conv = new CudnnConvolution(ctx.RequireCudnn, layer.X, layer.Weight, layer.Params);
         var dy = RandomData.Uniform(conv.YShape.Elements, 49);
         var prior = RandomData.Uniform(layer.Weight.N, 50);
         var expected = (float[])prior.Clone();
