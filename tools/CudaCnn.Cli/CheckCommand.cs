@@ -9,7 +9,7 @@ using Spectre.Console;
 namespace CudaCnn.Cli;
 
 /// <summary>
-/// <c>cudacnn check [--device sim|cuda|auto] [--op NAME] [--json]</c>: runs every kernel through its typed launcher on
+/// <c>cudacnn check [--device sim|cuda|auto] [--op NAME] [--full] [--json]</c>: runs every kernel through its typed launcher on
 /// the device and compares it with the CPU reference on the catalog's shapes; on a CUDA device also with cuDNN and
 /// cuBLAS where they load (<see cref="OracleCheckRunner"/>). Exits 1 if any check fails.
 /// </summary>
@@ -22,13 +22,17 @@ internal static class CheckCommand
         var device = new Option<string>("--device") { Description = "cuda, sim or auto", DefaultValueFactory = _ => "auto" };
         device.AcceptOnlyFromAmong(DeviceChoice.Names);
         var op = new Option<string?>("--op") { Description = $"one op family: {string.Join(", ", KernelCheckCatalog.Ops)}" };
+        var full = new Option<bool>("--full")
+        {
+            Description = "on a CUDA device, also compare with cuDNN on the benchmark layers (AlexNet, VGG-16, ResNet-50 at batch 2; their CPU references take minutes)",
+        };
         var json = new Option<bool>("--json") { Description = "print a JSON array instead of a table" };
-        var command = new Command(Name, "compare every kernel with the CPU reference on a standard set of shapes") { device, op, json };
-        command.SetAction(r => Run(r.GetValue(device)!, r.GetValue(op), r.GetValue(json)));
+        var command = new Command(Name, "compare every kernel with the CPU reference on a standard set of shapes") { device, op, full, json };
+        command.SetAction(r => Run(r.GetValue(device)!, r.GetValue(op), r.GetValue(full), r.GetValue(json)));
         return command;
     }
 
-    private static int Run(string deviceName, string? op, bool json)
+    private static int Run(string deviceName, string? op, bool full, bool json)
     {
         IReadOnlyList<KernelCheck> checks;
         try
@@ -62,7 +66,7 @@ internal static class CheckCommand
             if (!json) Console.Error.Write($"\r{rows.Count}/{checks.Count} checks");
         }
         if (!json) Console.Error.WriteLine();
-        rows.AddRange(OracleCheckRunner.Run(gpu, library, op, quiet: json));
+        rows.AddRange(OracleCheckRunner.Run(gpu, library, op, full, quiet: json));
 
         if (json) JsonOutput.WriteArray(rows, WriteJson);
         else WriteTable(rows, gpu.Info);

@@ -5,14 +5,14 @@ using CudaCnn.Runtime;
 namespace CudaCnn.Cli;
 
 /// <summary>
-/// The cuDNN and cuBLAS part of <c>cudacnn check</c> on a CUDA device: the quick oracle catalog (ours vs the library
-/// vs the CPU reference), for the libraries that load. A missing library is reported in one line and its
+/// The cuDNN and cuBLAS part of <c>cudacnn check</c> on a CUDA device: the quick oracle catalog, or with --full the
+/// whole one (benchmark layers included), ours vs the library vs the CPU reference, for the libraries that load. A missing library is reported in one line and its
 /// comparisons are left out; the kernels were compared with the CPU reference either way.
 /// </summary>
 internal static class OracleCheckRunner
 {
     /// <summary>Runs the comparisons; notes and progress go to standard error unless <paramref name="quiet"/>.</summary>
-    public static List<CheckRow> Run(IGpu gpu, KernelLibrary library, string? op, bool quiet)
+    public static List<CheckRow> Run(IGpu gpu, KernelLibrary library, string? op, bool full, bool quiet)
     {
         void Note(string line)
         {
@@ -24,7 +24,7 @@ internal static class OracleCheckRunner
             Note("cuDNN and cuBLAS comparisons need --device cuda; compared with CPU reference only");
             return rows;
         }
-        var checks = OracleCheckCatalog.Quick
+        var checks = (full ? OracleCheckCatalog.All : OracleCheckCatalog.Quick)
             .Where(c => op is null || string.Equals(c.Op, op, StringComparison.OrdinalIgnoreCase)).ToList();
         if (checks.Count == 0) return rows;
 
