@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using CudaCnn.Native;
 using CudaCnn.Runtime;
 using CudaCnn.Sim.Exec;
 using CudaCnn.Sim.Memory;
@@ -31,6 +32,8 @@ public sealed class SimGpu : IGpu
         Options = options ?? new SimOptions();
         if (Options.LocalBytesPerThread <= 0)
             throw new ArgumentOutOfRangeException(nameof(options), Options.LocalBytesPerThread, "LocalBytesPerThread must be positive");
+        if (Options.TotalMemoryBytes <= 0)
+            throw new ArgumentOutOfRangeException(nameof(options), Options.TotalMemoryBytes, "TotalMemoryBytes must be positive");
         _memory.TrackWrites = (Options.Checkers & SimCheckers.Initcheck) != 0;
         _launch = new LaunchState(_memory, Options);
         _parallelOptions = new ParallelOptions { MaxDegreeOfParallelism = Options.MaxDegreeOfParallelism > 0 ? Options.MaxDegreeOfParallelism : Environment.ProcessorCount };
@@ -38,7 +41,7 @@ public sealed class SimGpu : IGpu
         _runParallel = RunParallel;
         _finishParallel = FinishParallel;
         Info = new DeviceInfo("CudaCnn software GPU (PTX interpreter)", "sim", 8, 0, Environment.ProcessorCount,
-            16L << 30, 1024, Options.MaxSharedMemoryPerBlock, 32);
+            Options.TotalMemoryBytes, 1024, Options.MaxSharedMemoryPerBlock, 32) { MaxAllocationBytes = MaxAllocationBytes };
     }
 
     public SimOptions Options { get; }
@@ -52,12 +55,27 @@ public sealed class SimGpu : IGpu
     /// <summary>Counters summed over all launches, by kernel name.</summary>
     public IReadOnlyDictionary<string, LaunchStats> KernelStats => _perKernel;
 
+    /// <summary>The largest single allocation (reported as <see cref="DeviceInfo.MaxAllocationBytes"/>): each is backed
+    /// by one byte array padded to 8 bytes and addressed with int offsets, so <see cref="Array.MaxLength"/> rounded
+    /// down to 8 (2 GiB - 64 B).</summary>
+    public static long MaxAllocationBytes { get; } = Array.MaxLength & ~7L;
+
+    /// <summary>Device memory. A request over <see cref="MaxAllocationBytes"/> or over what is left of
+    /// <see cref="SimOptions.TotalMemoryBytes"/> throws the CUDA backend's out-of-memory error (<see cref="CudaException"/>,
+    /// CUDA_ERROR_OUT_OF_MEMORY) naming the sizes, before anything is allocated.</summary>
     public DevicePtr Allocate(long bytes)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (bytes <= 0) throw new ArgumentOutOfRangeException(nameof(bytes), bytes, "expected a positive byte count");
+        if (bytes > MaxAllocationBytes)
+            throw OutOfMemory($"Sim: cannot allocate {bytes} bytes: largest single allocation is {MaxAllocationBytes} bytes");
+        if (bytes > Info.TotalMemoryBytes - _memory.LiveBytes)
+            throw OutOfMemory($"Sim: cannot allocate {bytes} bytes: {_memory.LiveBytes} of the device's {Info.TotalMemoryBytes} bytes are in use");
         return new DevicePtr(_memory.Allocate(bytes, $"allocation of {bytes} bytes").Base);
     }
+
+    private static CudaException OutOfMemory(string detail) =>
+        CudaException.FromDriver("SimGpu.Allocate", CUresult.CUDA_ERROR_OUT_OF_MEMORY, detail);
 
     public void Free(DevicePtr ptr) => _memory.Free(ptr.Address);
 
