@@ -11,7 +11,7 @@ namespace CudaCnn.Benchmarks;
 /// Managed cost of one kernel launch and of one LeNet-5 training step (batch 8), with the memory diagnoser:
 /// <c>overhead/*/dry-run</c> runs the launch path with the device launch skipped (<see cref="DryRunGpu"/>: the host
 /// side, target 0 B per launch and per step); the <c>gemm/</c> and <c>step/</c> cases run the same work through
-/// the software GPU, whose interpreter state is allocated per launch.
+/// the software GPU, which reuses its interpreter state across launches (target 0 B per launch there too).
 /// <c>dotnet run -c Release --project benchmarks/CudaCnn.Benchmarks -- --filter '*LaunchOverhead*'</c>
 /// </summary>
 [MemoryDiagnoser]

@@ -20,15 +20,16 @@ internal enum Counter
 
 /// <summary>
 /// Hardware-independent performance counters of one launch (or the sum over launches of one kernel). A PTX-level
-/// proxy for Nsight Compute's metrics: instructions are PTX instructions, not SASS.
+/// proxy for Nsight Compute's metrics: instructions are PTX instructions, not SASS. The counters are held inline (a
+/// value, no array), so a launch records its statistics without allocating.
 /// </summary>
 public readonly struct LaunchStats
 {
-    private readonly long[]? _c;
+    private readonly CounterValues _c;
 
-    internal LaunchStats(long[] counters) => _c = counters;
+    internal LaunchStats(ReadOnlySpan<long> counters) => counters.CopyTo(_c);
 
-    private long Get(Counter c) => _c is null ? 0 : _c[(int)c];
+    private long Get(Counter c) => _c[(int)c];
 
     public long Launches => Get(Counter.Launches);
     public long Ctas => Get(Counter.Ctas);
@@ -92,8 +93,8 @@ public readonly struct LaunchStats
     /// <summary>Counter-wise sum (aggregating launches of one kernel).</summary>
     public static LaunchStats operator +(LaunchStats a, LaunchStats b)
     {
-        var sum = new long[(int)Counter.Count];
-        for (int i = 0; i < sum.Length; i++) sum[i] = (a._c?[i] ?? 0) + (b._c?[i] ?? 0);
+        Span<long> sum = stackalloc long[(int)Counter.Count];
+        for (int i = 0; i < sum.Length; i++) sum[i] = a._c[i] + b._c[i];
         return new LaunchStats(sum);
     }
 
@@ -102,4 +103,11 @@ public readonly struct LaunchStats
         $"gld {GlobalLoadRequests} req / {GlobalLoadSectors} sectors (ideal {GlobalLoadIdealSectors}), " +
         $"gst {GlobalStoreRequests} req / {GlobalStoreSectors} sectors (ideal {GlobalStoreIdealSectors}), " +
         $"shared conflicts {SharedBankConflicts}, branches {Branches} ({DivergentBranches} divergent), barriers {Barriers}";
+}
+
+/// <summary>The counter slots of a <see cref="LaunchStats"/>, stored inline.</summary>
+[System.Runtime.CompilerServices.InlineArray((int)Counter.Count)]
+internal struct CounterValues
+{
+    private long _first;
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using CudaCnn.Native;
 using CudaCnn.Runtime;
 using CudaCnn.Sim.Exec;
 using CudaCnn.Sim.Memory;
@@ -16,6 +17,14 @@ public sealed class SimGpu : IGpu
     private readonly GlobalMemory _memory = new();
     private readonly Dictionary<string, LaunchStats> _perKernel = new(StringComparer.Ordinal);
     private readonly List<SimModule> _modules = [];
+    private readonly LaunchState _launch;
+    /// <summary>Workers (CTA state and executor) kept between launches; at most one per host thread a launch used.</summary>
+    private readonly Stack<Executor> _idleWorkers = new();
+    private readonly ParallelOptions _parallelOptions;
+    private readonly Func<long, ParallelLoopState, Executor, Executor> _runParallel;
+    private readonly Action<Executor> _finishParallel;
+    private readonly Func<Executor> _rentWorker;
+    private readonly long[] _parallelCounters = new long[(int)Counter.Count];
     private bool _disposed;
 
     public SimGpu(SimOptions? options = null)
@@ -23,9 +32,16 @@ public sealed class SimGpu : IGpu
         Options = options ?? new SimOptions();
         if (Options.LocalBytesPerThread <= 0)
             throw new ArgumentOutOfRangeException(nameof(options), Options.LocalBytesPerThread, "LocalBytesPerThread must be positive");
+        if (Options.TotalMemoryBytes <= 0)
+            throw new ArgumentOutOfRangeException(nameof(options), Options.TotalMemoryBytes, "TotalMemoryBytes must be positive");
         _memory.TrackWrites = (Options.Checkers & SimCheckers.Initcheck) != 0;
+        _launch = new LaunchState(_memory, Options);
+        _parallelOptions = new ParallelOptions { MaxDegreeOfParallelism = Options.MaxDegreeOfParallelism > 0 ? Options.MaxDegreeOfParallelism : Environment.ProcessorCount };
+        _rentWorker = RentWorker;
+        _runParallel = RunParallel;
+        _finishParallel = FinishParallel;
         Info = new DeviceInfo("CudaCnn software GPU (PTX interpreter)", "sim", 8, 0, Environment.ProcessorCount,
-            16L << 30, 1024, Options.MaxSharedMemoryPerBlock, 32);
+            Options.TotalMemoryBytes, 1024, Options.MaxSharedMemoryPerBlock, 32) { MaxAllocationBytes = MaxAllocationBytes };
     }
 
     public SimOptions Options { get; }
@@ -39,12 +55,27 @@ public sealed class SimGpu : IGpu
     /// <summary>Counters summed over all launches, by kernel name.</summary>
     public IReadOnlyDictionary<string, LaunchStats> KernelStats => _perKernel;
 
+    /// <summary>The largest single allocation (reported as <see cref="DeviceInfo.MaxAllocationBytes"/>): each is backed
+    /// by one byte array padded to 8 bytes and addressed with int offsets, so <see cref="Array.MaxLength"/> rounded
+    /// down to 8 (2 GiB - 64 B).</summary>
+    public static long MaxAllocationBytes { get; } = Array.MaxLength & ~7L;
+
+    /// <summary>Device memory. A request over <see cref="MaxAllocationBytes"/> or over what is left of
+    /// <see cref="SimOptions.TotalMemoryBytes"/> throws the CUDA backend's out-of-memory error (<see cref="CudaException"/>,
+    /// CUDA_ERROR_OUT_OF_MEMORY) naming the sizes, before anything is allocated.</summary>
     public DevicePtr Allocate(long bytes)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (bytes <= 0) throw new ArgumentOutOfRangeException(nameof(bytes), bytes, "expected a positive byte count");
+        if (bytes > MaxAllocationBytes)
+            throw OutOfMemory($"Sim: cannot allocate {bytes} bytes: largest single allocation is {MaxAllocationBytes} bytes");
+        if (bytes > Info.TotalMemoryBytes - _memory.LiveBytes)
+            throw OutOfMemory($"Sim: cannot allocate {bytes} bytes: {_memory.LiveBytes} of the device's {Info.TotalMemoryBytes} bytes are in use");
         return new DevicePtr(_memory.Allocate(bytes, $"allocation of {bytes} bytes").Base);
     }
+
+    private static CudaException OutOfMemory(string detail) =>
+        CudaException.FromDriver("SimGpu.Allocate", CUresult.CUDA_ERROR_OUT_OF_MEMORY, detail);
 
     public void Free(DevicePtr ptr) => _memory.Free(ptr.Address);
 
@@ -79,16 +110,20 @@ public sealed class SimGpu : IGpu
         ArgumentNullException.ThrowIfNull(kernel);
         if (kernel is not SimKernel k || k.SimModule.Gpu != this)
             throw new ArgumentException($"kernel {kernel.Name} was not loaded on this software GPU", nameof(kernel));
-        var launch = PrepareLaunch(k, config, args);
-        var counters = new long[(int)Counter.Count];
-        counters[(int)Counter.Launches] = 1;
-        RunGrid(launch, counters);
-        var stats = new LaunchStats(counters);
-        LastLaunch = stats;
-        _perKernel[k.Name] = _perKernel.TryGetValue(k.Name, out var sum) ? sum + stats : stats;
+        // One launch at a time: the launch state and the worker pool are reused by every launch.
+        lock (_launch)
+        {
+            PrepareLaunch(k, config, args);
+            Span<long> counters = stackalloc long[(int)Counter.Count];
+            counters[(int)Counter.Launches] = 1;
+            RunGrid(counters);
+            var stats = new LaunchStats(counters);
+            LastLaunch = stats;
+            _perKernel[k.Name] = _perKernel.TryGetValue(k.Name, out var sum) ? sum + stats : stats;
+        }
     }
 
-    private LaunchState PrepareLaunch(SimKernel k, in LaunchConfig config, in KernelArgs args)
+    private void PrepareLaunch(SimKernel k, in LaunchConfig config, in KernelArgs args)
     {
         var p = k.Program;
         ulong threads = config.Block.Volume;
@@ -98,32 +133,29 @@ public sealed class SimGpu : IGpu
             throw new ArgumentOutOfRangeException(nameof(config), config.Grid, $"kernel {k.Name}: the grid is empty");
         if (args.Count != p.Params.Length)
             throw new ArgumentException($"kernel {k.Name} takes {p.Params.Length} parameters, got {args.Count} arguments", nameof(args));
-        var buffer = new byte[Math.Max(p.ParamBufferSize, 8)];
         for (int i = 0; i < args.Count; i++)
-        {
-            var (offset, size) = p.Params[i];
-            if (args.Size(i) != size)
-                throw new ArgumentException($"kernel {k.Name}, parameter {i}: expected a {size}-byte argument, got {args.Size(i)} bytes", nameof(args));
-            WriteLow(buffer.AsSpan(offset, size), args.Bits(i));
-        }
+            if (args.Size(i) != p.Params[i].Size)
+                throw new ArgumentException($"kernel {k.Name}, parameter {i}: expected a {p.Params[i].Size}-byte argument, got {args.Size(i)} bytes", nameof(args));
         int shared = p.DynamicSharedOffset + (int)config.SharedMemoryBytes;
         if (config.SharedMemoryBytes == 0) shared = Math.Max(p.StaticSharedBytes, 0);
         if (shared > Options.MaxSharedMemoryPerBlock)
             throw new ArgumentOutOfRangeException(nameof(config), config.SharedMemoryBytes,
                 $"kernel {k.Name} needs {p.StaticSharedBytes} bytes of static plus {config.SharedMemoryBytes} bytes of dynamic shared memory; the limit is {Options.MaxSharedMemoryPerBlock}");
-        // Kernels that never form a local address get no local memory (saves allocating it per launch).
-        long local = p.UsesLocalMemory ? Math.Max(Options.LocalBytesPerThread, p.EntryDepotBytes) : 0;
-        return new LaunchState
+        var buffer = _launch.Begin(p, config, Math.Max(p.ParamBufferSize, 8), shared, (int)((LocalBytesPerThread(p) + 15) & ~15L));
+        for (int i = 0; i < args.Count; i++)
         {
-            Program = p,
-            Global = _memory,
-            Config = config,
-            Options = Options,
-            ParamBuffer = buffer,
-            SharedBytes = shared,
-            LocalBytesPerThread = (int)((local + 15) & ~15L),
-        };
+            var (offset, size) = p.Params[i];
+            WriteLow(buffer.Slice(offset, size), args.Bits(i));
+        }
     }
+
+    /// <summary>
+    /// Local memory per thread: none for kernels that never form a local address; the depots of the deepest call
+    /// chain where the PTX bounds it (as ptxas sizes the stack); <see cref="SimOptions.LocalBytesPerThread"/> for a
+    /// recursive call graph.
+    /// </summary>
+    private long LocalBytesPerThread(Decode.KernelProgram p) =>
+        !p.UsesLocalMemory ? 0 : p.StackBytes ?? Math.Max(Options.LocalBytesPerThread, p.EntryDepotBytes);
 
     /// <summary>Writes the low <c>destination.Length</c> bytes of <paramref name="value"/> (little-endian).</summary>
     internal static void WriteLow(Span<byte> destination, ulong value)
@@ -131,41 +163,62 @@ public sealed class SimGpu : IGpu
         for (int i = 0; i < destination.Length; i++) destination[i] = (byte)(value >> (8 * i));
     }
 
-    private void RunGrid(LaunchState launch, long[] counters)
+    private void RunGrid(Span<long> counters)
     {
-        var grid = launch.Config.Grid;
+        var grid = _launch.Config.Grid;
         long total = (long)grid.Volume;
         if (Options.Deterministic || total == 1 || Options.MaxDegreeOfParallelism == 1)
         {
-            var cta = new CtaState(launch);
-            var ex = new Executor(cta);
+            var ex = RentWorker();
             for (long i = 0; i < total; i++) RunOne(ex, grid, i);
-            Merge(counters, cta.Counters);
+            Merge(counters, ex.Counters);
+            ReturnWorker(ex);
             return;
         }
-        var gate = new object();
-        var po = new ParallelOptions { MaxDegreeOfParallelism = Options.MaxDegreeOfParallelism > 0 ? Options.MaxDegreeOfParallelism : Environment.ProcessorCount };
+        Array.Clear(_parallelCounters);
         try
         {
-            Parallel.For(0, total, po,
-                () => new Executor(new CtaState(launch)),
-                (i, state, ex) =>
-                {
-                    if (!state.ShouldExitCurrentIteration) RunOne(ex, grid, i);
-                    return ex;
-                },
-                ex => { lock (gate) Merge(counters, ex.Counters); });
+            Parallel.For(0, total, _parallelOptions, _rentWorker, _runParallel, _finishParallel);
         }
         catch (AggregateException ae) when (ae.InnerExceptions.FirstOrDefault(e => e is SimViolationException) is { } first)
         {
             throw first;
         }
+        Merge(counters, _parallelCounters);
+    }
+
+    /// <summary>A worker from the pool (or a new one), prepared for the current launch.</summary>
+    private Executor RentWorker()
+    {
+        Executor? ex;
+        lock (_idleWorkers) _idleWorkers.TryPop(out ex);
+        ex ??= new Executor(new CtaState(_launch));
+        ex.BeginLaunch();
+        return ex;
+    }
+
+    private void ReturnWorker(Executor ex)
+    {
+        ex.Cta.Trim();
+        lock (_idleWorkers) _idleWorkers.Push(ex);
+    }
+
+    private Executor RunParallel(long i, ParallelLoopState state, Executor ex)
+    {
+        if (!state.ShouldExitCurrentIteration) RunOne(ex, _launch.Config.Grid, i);
+        return ex;
+    }
+
+    private void FinishParallel(Executor ex)
+    {
+        lock (_idleWorkers) Merge(_parallelCounters, ex.Counters);
+        ReturnWorker(ex);
     }
 
     private static void RunOne(Executor ex, Dim3 grid, long i) =>
         ex.RunCta((uint)(i % grid.X), (uint)(i / grid.X % grid.Y), (uint)(i / ((long)grid.X * grid.Y)));
 
-    private static void Merge(long[] into, long[] from)
+    private static void Merge(Span<long> into, long[] from)
     {
         for (int c = 0; c < into.Length; c++) into[c] += from[c];
     }
@@ -181,6 +234,7 @@ public sealed class SimGpu : IGpu
         _disposed = true;
         foreach (var m in _modules) m.Dispose();
         _modules.Clear();
+        lock (_idleWorkers) _idleWorkers.Clear();
     }
 
     private sealed class WallClockTimer : IGpuTimer

@@ -28,8 +28,12 @@ public sealed record SimOptions
     /// <summary>Host threads running CTAs in parallel (ignored when <see cref="Deterministic"/>); 0 = all cores.</summary>
     public int MaxDegreeOfParallelism { get; init; }
 
-    /// <summary>Local memory per thread in bytes (the depot of the kernel plus call frames).</summary>
+    /// <summary>Local memory per thread in bytes for kernels with a recursive call graph, whose stack the PTX does not
+    /// bound (the depot of the kernel plus call frames). Other kernels get exactly their deepest call chain's depots.</summary>
     public int LocalBytesPerThread { get; init; } = 16 * 1024;
+
+    /// <summary>Device memory the software GPU reports and enforces over all live allocations.</summary>
+    public long TotalMemoryBytes { get; init; } = 16L << 30;
 
     /// <summary>Warp instructions one CTA may execute before the launch is reported as not making progress.</summary>
     public long StepBudgetPerCta { get; init; } = 2_000_000_000;

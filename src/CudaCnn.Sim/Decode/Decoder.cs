@@ -139,7 +139,7 @@ internal sealed partial class Decoder
             DynamicSharedOffset = _dynamicSharedOffset,
             LaneParamBytes = laneParamBytes,
             EntryDepotBytes = infos[entryIndex].DepotSize,
-            MaxFunctionDepotBytes = infos.Where((_, i) => i != entryIndex).Select(f => f.DepotSize).DefaultIfEmpty(0).Max(),
+            StackBytes = StackSize.Of(code, infos, entryIndex),
             ScratchSlot = scratch,
             UsesLocalMemory = code.Any(i => i.Op is Op.MovDepot or Op.Call || i.Space == Space.Local),
         };

@@ -43,7 +43,8 @@ internal sealed class KernelProgram
     public required int DynamicSharedOffset { get; init; }
     public required int LaneParamBytes { get; init; }
     public required long EntryDepotBytes { get; init; }
-    public required long MaxFunctionDepotBytes { get; init; }
+    /// <summary>Local bytes per thread the deepest call chain needs (depots only), or null for a recursive call graph.</summary>
+    public required long? StackBytes { get; init; }
     public required int ScratchSlot { get; init; }
     /// <summary>Whether any instruction can touch local memory (depot address, call frames, ld/st.local).</summary>
     public required bool UsesLocalMemory { get; init; }

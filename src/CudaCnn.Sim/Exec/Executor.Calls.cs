@@ -29,7 +29,7 @@ internal sealed partial class Executor
             if (fi < 0)
             {
                 ulong target = w.R[ins.A * 32 + l];
-                fi = Array.FindIndex(p.Functions, f => f.Address == target);
+                fi = FunctionAt(p, target);
                 if (fi < 0)
                     throw Violation(SimViolationKind.InvalidAddress, w, l, pc, target, $"indirect call to 0x{target:x}, which is not a function");
             }
@@ -64,6 +64,14 @@ internal sealed partial class Executor
         }
         SetPc(w, active & ~exec, pc + 1);
         TryReconverge(w);
+    }
+
+    /// <summary>Index of the function whose fake address is <paramref name="address"/>, or -1 (a loop: no closure per call).</summary>
+    private static int FunctionAt(KernelProgram p, ulong address)
+    {
+        for (int i = 0; i < p.Functions.Length; i++)
+            if (p.Functions[i].Address == address) return i;
+        return -1;
     }
 
     private void Return(Warp w, uint active, uint exec, int next)

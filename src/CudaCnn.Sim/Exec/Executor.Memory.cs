@@ -48,9 +48,9 @@ internal sealed partial class Executor
                 return a.Data;
             }
             case Space.Shared:
-                if (addr + (ulong)size > (ulong)_cta.Shared.Length)
+                if (addr + (ulong)size > (ulong)_launch.SharedBytes)
                     throw Violation(SimViolationKind.OutOfBounds, w, lane, pc, addr,
-                        $"invalid __shared__ {(write ? "write" : "read")} of size {size} at offset {(long)addr} (the block has {_cta.Shared.Length} bytes of shared memory)");
+                        $"invalid __shared__ {(write ? "write" : "read")} of size {size} at offset {(long)addr} (the block has {_launch.SharedBytes} bytes of shared memory)");
                 offset = (int)addr;
                 return _cta.Shared;
             case Space.Local:
@@ -63,7 +63,7 @@ internal sealed partial class Executor
                 return _cta.Local;
             }
             case Space.ParamKernel:
-                if (write || addr + (ulong)size > (ulong)_launch.ParamBuffer.Length)
+                if (write || addr + (ulong)size > (ulong)_launch.ParamBytes)
                     throw Violation(SimViolationKind.OutOfBounds, w, lane, pc, addr, $"invalid kernel parameter access at offset {(long)addr}");
                 offset = (int)addr;
                 return _launch.ParamBuffer;
@@ -131,7 +131,7 @@ internal sealed partial class Executor
         if (ins.Space == Space.Shared && _cta.Race is null)
         {
             lo = 0;
-            limit = (ulong)data.Length;
+            limit = (ulong)_launch.SharedBytes;
         }
         else if (ins.Space == Space.Global && !_launch.Initcheck && w.LastAllocation is { } a)
         {

@@ -14,20 +14,28 @@ internal sealed partial class Executor
 {
     private readonly CtaState _cta;
     private readonly LaunchState _launch;
-    private readonly Instr[] _code;
-    private readonly int[] _lists;
     private readonly long[] _n;
+    private Instr[] _code = [];
+    private int[] _lists = [];
 
     public Executor(CtaState cta)
     {
         _cta = cta;
         _launch = cta.Launch;
-        _code = _launch.Program.Code;
-        _lists = _launch.Program.Lists;
         _n = cta.Counters;
     }
 
     public long[] Counters => _n;
+
+    public CtaState Cta => _cta;
+
+    /// <summary>Prepares this worker for the launch now described by the shared <see cref="LaunchState"/>.</summary>
+    public void BeginLaunch()
+    {
+        _cta.Begin();
+        _code = _launch.Program.Code;
+        _lists = _launch.Program.Lists;
+    }
 
     public void RunCta(uint x, uint y, uint z)
     {
@@ -55,8 +63,9 @@ internal sealed partial class Executor
     private void ReleaseBarrier()
     {
         int pc = -1;
-        foreach (var w in _cta.Warps)
+        for (int i = 0; i < _cta.WarpCount; i++)
         {
+            var w = _cta.Warps[i];
             if (w.AtBarrier == 0) continue;
             if (_launch.Synccheck && pc >= 0 && w.BarrierPc != pc)
                 throw Violation(SimViolationKind.DivergentBarrier, w, BitOperations.TrailingZeroCount(w.AtBarrier), w.BarrierPc, null,
@@ -84,7 +93,7 @@ internal sealed partial class Executor
         w.WarpPc = p.Functions[p.EntryFunction].StartPc;
         w.WarpDepth = 0;
         w.LastAllocation = null;
-        Array.Clear(w.R);
+        w.R.AsSpan(0, p.RegisterCount * 32).Clear();
         Array.Clear(w.FrameBase);
         if (w.Frames is not null)
             for (int l = 0; l < 32; l++) { w.Frames[l].Clear(); w.SavedRegisters![l].Clear(); }

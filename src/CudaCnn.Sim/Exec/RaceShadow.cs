@@ -2,18 +2,38 @@ namespace CudaCnn.Sim.Exec;
 
 /// <summary>
 /// racecheck's shadow of shared memory: per byte the last writer and the readers since the last barrier. Epochs
-/// only grow within a worker (a new CTA starts a new epoch), so the shadow never needs clearing.
+/// only grow within a worker (a new CTA or launch starts a new epoch), so the shadow needs clearing only when the
+/// epoch counter is reset (<see cref="Clear"/>).
 /// </summary>
-internal sealed class RaceShadow(int bytes)
+internal sealed class RaceShadow
 {
     private const byte MultipleReaders = 1, ReadersInSeveralWarps = 2;
 
-    private readonly int[] _writer = new int[bytes];
-    private readonly int[] _writeEpoch = new int[bytes];
-    private readonly int[] _writePc = new int[bytes];
-    private readonly int[] _reader = new int[bytes];
-    private readonly int[] _readEpoch = new int[bytes];
-    private readonly byte[] _readFlags = new byte[bytes];
+    private int[] _writer = [];
+    private int[] _writeEpoch = [];
+    private int[] _writePc = [];
+    private int[] _reader = [];
+    private int[] _readEpoch = [];
+    private byte[] _readFlags = [];
+
+    /// <summary>Grows the shadow to cover <paramref name="bytes"/> of shared memory (new entries have epoch 0).</summary>
+    public void Fit(int bytes)
+    {
+        if (_writer.Length >= bytes) return;
+        _writer = new int[bytes];
+        _writeEpoch = new int[bytes];
+        _writePc = new int[bytes];
+        _reader = new int[bytes];
+        _readEpoch = new int[bytes];
+        _readFlags = new byte[bytes];
+    }
+
+    /// <summary>Forgets every access (epoch 0 everywhere), for when the worker's epoch counter starts again.</summary>
+    public void Clear()
+    {
+        Array.Clear(_writeEpoch);
+        Array.Clear(_readEpoch);
+    }
 
     /// <summary>Result of checking one access: no hazard, a same-warp warning, or an error with the other thread.</summary>
     public enum Hazard : byte { None, Warning, ReadAfterWrite, WriteAfterRead, WriteAfterWrite }

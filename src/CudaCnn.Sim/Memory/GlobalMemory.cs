@@ -14,6 +14,9 @@ internal sealed class GlobalMemory
 
     public bool TrackWrites { get; set; }
 
+    /// <summary>Bytes of all live allocations (module variables included).</summary>
+    public long LiveBytes { get; private set; }
+
     public Allocation Allocate(long bytes, string label)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(bytes);
@@ -25,6 +28,7 @@ internal sealed class GlobalMemory
             _next += span + AddressMap.GuardBytes;
             var list = new List<Allocation>(_sorted) { a };
             _sorted = list.ToArray();
+            LiveBytes += bytes;
             return a;
         }
     }
@@ -36,6 +40,7 @@ internal sealed class GlobalMemory
             int i = Array.FindIndex(_sorted, a => a.Base == address);
             if (i < 0)
                 throw new ArgumentException($"0x{address:x} is not the start of a live device allocation", nameof(address));
+            LiveBytes -= _sorted[i].Size;
             var list = new List<Allocation>(_sorted);
             list.RemoveAt(i);
             _sorted = list.ToArray();

@@ -14,7 +14,7 @@ namespace CudaCnn.Graph;
 public sealed class MemoryEstimate
 {
     private const int GradientsInFlight = 3;
-    private long _activations, _largestActivation, _workspace, _filters;
+    private long _activations, _largestActivation, _largestParameter, _workspace, _filters;
 
     internal MemoryEstimate(bool kernelBackend) => KernelBackend = kernelBackend;
 
@@ -26,10 +26,13 @@ public sealed class MemoryEstimate
     public long WorkspaceBytes => _workspace * sizeof(float);
     public long FilterTransformBytes => _filters * sizeof(float);
     public long TotalBytes => ParameterBytes + GradientAndOptimizerBytes + ActivationBytes + WorkspaceBytes + FilterTransformBytes;
+    /// <summary>The largest single buffer: a parameter (or its gradient), an activation or the convolution workspace.</summary>
+    public long LargestAllocationBytes => Math.Max(_largestParameter, Math.Max(_largestActivation, _workspace)) * sizeof(float);
 
     internal void AddParameter(Parameter p)
     {
         ParameterBytes += p.Shape.Elements * sizeof(float);
+        _largestParameter = Math.Max(_largestParameter, p.Shape.Elements);
         if (!p.IsBuffer) GradientAndOptimizerBytes += 3 * p.Shape.Elements * sizeof(float);
     }
 

@@ -141,7 +141,8 @@ public sealed class Network : IDisposable
         return plan;
     }
 
-    /// <summary>The step's estimated peak must fit the device's memory; the error names every part.</summary>
+    /// <summary>The step's estimated peak must fit the device's memory, and its largest buffer one allocation; the
+    /// error names every part.</summary>
     private static void CheckFitsDevice(Module model, MemoryEstimate needed, IGpu gpu, TensorShape inputShape)
     {
         long available = gpu.Info.TotalMemoryBytes;
@@ -149,5 +150,9 @@ public sealed class Network : IDisposable
             throw new InsufficientMemoryException(
                 $"{model.GetType().Name} ({model.ParameterCount():N0} parameters) at input {inputShape} needs about {needed} for a training step, " +
                 $"more than the {MemoryEstimate.Mib(available)} MiB of {gpu.Info.Name}");
+        if (needed.LargestAllocationBytes > gpu.Info.MaxAllocationBytes)
+            throw new InsufficientMemoryException(
+                $"{model.GetType().Name} at input {inputShape} needs a single buffer of {needed.LargestAllocationBytes} bytes " +
+                $"(largest of parameters, activations and convolution workspace); the largest single allocation of {gpu.Info.Name} is {gpu.Info.MaxAllocationBytes} bytes");
     }
 }

@@ -72,4 +72,8 @@ public sealed record DeviceInfo(
     int WarpSize)
 {
     public string Arch => $"sm_{ComputeMajor}{ComputeMinor}";
+
+    /// <summary>The largest single allocation the device supports (the software GPU backs each with one .NET array);
+    /// <see cref="long.MaxValue"/> where only <see cref="TotalMemoryBytes"/> limits it.</summary>
+    public long MaxAllocationBytes { get; init; } = long.MaxValue;
 }
