@@ -12,13 +12,14 @@ public class LaunchReuseTests
 {
     private const int WarmUpLaunches = 2, MeasuredLaunches = 20;
 
-    /// <summary>Bytes allocated on this thread by <paramref name="launches"/> launches after the warm-up.</summary>
+    /// <summary>Bytes allocated on this thread by <see cref="MeasuredLaunches"/> launches after the warm-up.</summary>
     private static long SteadyStateBytes(SimGpu gpu, GpuKernel kernel, LaunchConfig config, KernelArgs args)
     {
         for (int i = 0; i < WarmUpLaunches; i++) gpu.Launch(kernel, config, args);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < MeasuredLaunches; i++) gpu.Launch(kernel, config, args);
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+        return SteadyStateAllocation.Bytes(() =>
+        {
+            for (int i = 0; i < MeasuredLaunches; i++) gpu.Launch(kernel, config, args);
+        });
     }
 
     [NvrtcTheory]

@@ -25,6 +25,14 @@ public sealed class LaunchAllocationTests : IDisposable
         _context = new BenchContext(_gpu);
     }
 
+    [Fact]
+    public void The_measure_sees_work_that_allocates_in_every_round()
+    {
+        byte[]? kept = null;
+        Assert.InRange(SteadyStateAllocation.Bytes(() => kept = new byte[1000]), 1000, 2000);
+        Assert.NotNull(kept);
+    }
+
     [NvrtcFact]
     public void A_steady_state_gemm_launch_allocates_nothing()
     {
@@ -92,9 +100,10 @@ public sealed class LaunchAllocationTests : IDisposable
     {
         launch(); // loads the kernels and sizes any scratch
         long launchesBefore = _gpu.Launches;
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < Launches; i++) launch();
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = SteadyStateAllocation.Bytes(() =>
+        {
+            for (int i = 0; i < Launches; i++) launch();
+        });
         if (expectLaunch) Assert.True(_gpu.Launches > launchesBefore, "nothing was launched");
         Assert.True(allocated == 0, $"{allocated} bytes allocated over {Launches} steady-state calls ({(double)allocated / Launches:F1} per call)");
     }

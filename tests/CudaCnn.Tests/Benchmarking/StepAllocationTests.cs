@@ -50,9 +50,10 @@ public sealed class StepAllocationTests : IDisposable
 
         for (int i = 0; i < WarmUpSteps; i++) trainer.Step(x, labels);
         long launchesBefore = _gpu.Launches;
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < MeasuredSteps; i++) trainer.Step(x, labels);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = SteadyStateAllocation.Bytes(() =>
+        {
+            for (int i = 0; i < MeasuredSteps; i++) trainer.Step(x, labels);
+        });
 
         Assert.True(_gpu.Launches > launchesBefore, "the steps launched nothing");
         Assert.True(allocated == 0, $"{allocated} bytes allocated over {MeasuredSteps} steady-state steps ({(double)allocated / MeasuredSteps:F1} per step)");
