@@ -201,15 +201,17 @@ internal static class TrainCommand
     private static void WriteSummary(TrainSettings s, IOps ops, Module module, TrainingResult r)
     {
         AnsiConsole.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{s.Model} on {ops.Backend} ({module.ParameterCount():N0} parameters): {r.Steps} steps of {s.Batch} in {r.Seconds:F1} s, {r.ImagesPerSecond:F0} images/s"));
+            $"{s.Model} on {ops.Backend} ({module.ParameterCount():N0} parameters): {r.Steps} steps of {s.Batch} in {r.Seconds:F1} s, {r.ImagesPerSecond:G3} images/s"));
         AnsiConsole.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"train: loss {r.LastLoss:F4}, accuracy {r.TrainAccuracy:P1} (last {TrainingRun.Window} steps); {TestLabel(r)}: loss {r.TestLoss:F4}, accuracy {r.TestAccuracy:P2}"));
+            $"train: loss {r.LastLoss:F4}, accuracy {r.TrainAccuracy:P1} (last {TrainingRun.Window} steps); {TestSummary(r, s.Batch)}"));
     }
 
     /// <summary>How much of the test set the accuracy covers (whole batches, at most --eval-images), so a capped
     /// evaluation is not read as the full one.</summary>
-    private static string TestLabel(TrainingResult r) =>
-        string.Create(CultureInfo.InvariantCulture, $"test ({r.TestImages:N0} of {r.TestImagesAvailable:N0} images)");
+    private static string TestSummary(TrainingResult r, int batch) => r.TestImages == 0
+        ? string.Create(CultureInfo.InvariantCulture, $"test: not evaluated (--eval-images below one batch of {batch}, or 0)")
+        : string.Create(CultureInfo.InvariantCulture,
+            $"test ({r.TestImages:N0} of {r.TestImagesAvailable:N0} images): loss {r.TestLoss:F4}, accuracy {r.TestAccuracy:P2}");
 
     private static void WriteJson(TrainSettings s, string why, IOps ops, Module module, TrainingResult r) =>
         JsonOutput.WriteArray([r], (w, x) =>

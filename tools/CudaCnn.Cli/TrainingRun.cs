@@ -90,5 +90,5 @@ internal sealed class TrainingRun(Trainer trainer, Dataset train, Dataset test, 
 
     private static string Line(int step, int total, int epoch, int epochs, Queue<(float Loss, int Correct)> window, int batch, double seconds) =>
         string.Create(CultureInfo.InvariantCulture,
-            $"epoch {epoch}/{epochs} step {step}/{total}  loss {window.Average(l => l.Loss):F3}  acc {window.Sum(l => l.Correct) / (double)(window.Count * batch):P1}  {step * batch / seconds:F0} img/s");
+            $"epoch {epoch}/{epochs} step {step}/{total}  loss {window.Average(l => l.Loss):F3}  acc {window.Sum(l => l.Correct) / (double)(window.Count * batch):P1}  {step * batch / seconds:G3} img/s");
 }
