@@ -31,14 +31,7 @@ public sealed class BatchNormKernels(KernelLibrary library)
     /// <summary>Blocks per channel for a training forward or backward over <paramref name="shape"/> (NCHW or [N, C]):
     /// enough for C * chunks to reach <see cref="TargetBlocks"/>, with at least <see cref="MinChunkElements"/> values
     /// each; 1 (the single-kernel path) when C alone fills the GPU or a channel is small.</summary>
-    public static int Chunks(TensorShape shape)
-    {
-        if (shape.C <= 0) return 1; // default(TensorShape): the launchers reject it; callers may ask before they validate
-        long perChannel = (long)shape.N * shape.H * shape.W;
-        long wanted = Math.Min((TargetBlocks + shape.C - 1) / shape.C, perChannel / MinChunkElements);
-        if (wanted <= 1) return 1;
-        return (int)CeilDiv(perChannel, ChunkLength(perChannel, wanted));
-    }
+    public static int Chunks(TensorShape shape) => Split(shape).Chunks;
 
     /// <summary>Workspace floats <see cref="ForwardTraining"/> and <see cref="Backward"/> need: a (float, float) pair
     /// per channel and chunk, 0 on the single-kernel path.</summary>
@@ -144,7 +137,7 @@ public sealed class BatchNormKernels(KernelLibrary library)
         DeviceBuffer<float> runningMean, DeviceBuffer<float> runningVar, BatchNormParams p, Tensor y,
         DeviceBuffer<float> saveMean, DeviceBuffer<float> saveInvStd, DeviceBuffer<float> workspace, TensorShape shape, int chunks)
     {
-        long chunkLength = ChunkLength((long)shape.N * shape.H * shape.W, chunks);
+        long chunkLength = Split(shape).Length;
         var grid = PerChunk(shape, chunks);
         var partials = new KernelArgs();
         partials.Add(workspace);
@@ -171,7 +164,7 @@ public sealed class BatchNormKernels(KernelLibrary library)
         DeviceBuffer<float> saveInvStd, Tensor dx, DeviceBuffer<float> dgamma, DeviceBuffer<float> dbeta,
         DeviceBuffer<float> workspace, TensorShape shape, int chunks)
     {
-        long chunkLength = ChunkLength((long)shape.N * shape.H * shape.W, chunks);
+        long chunkLength = Split(shape).Length;
         var grid = PerChunk(shape, chunks);
         var partials = new KernelArgs();
         partials.Add(workspace);
@@ -217,8 +210,17 @@ public sealed class BatchNormKernels(KernelLibrary library)
         return chunks;
     }
 
-    /// <summary>Values per chunk: the last chunk takes the remainder, so none is empty.</summary>
-    private static long ChunkLength(long perChannel, long chunks) => CeilDiv(perChannel, chunks);
+    /// <summary>The chunk count and the values per chunk (a multiple of 32, so that on planes of a multiple of 32
+    /// floats every chunk starts on a 128-byte line; the last chunk takes the remainder, none is empty).</summary>
+    private static (int Chunks, long Length) Split(TensorShape shape)
+    {
+        if (shape.C <= 0) return (1, 0); // default(TensorShape): the launchers reject it; callers may ask before they validate
+        long perChannel = (long)shape.N * shape.H * shape.W;
+        long wanted = Math.Min((TargetBlocks + shape.C - 1) / shape.C, perChannel / MinChunkElements);
+        if (wanted <= 1) return (1, perChannel);
+        long length = CeilDiv(CeilDiv(perChannel, wanted), 32) * 32;
+        return ((int)CeilDiv(perChannel, length), length);
+    }
 
     private static long CeilDiv(long a, long b) => (a + b - 1) / b;
 

@@ -19,10 +19,10 @@ public class BatchNormKernelsTests
         { new[] { 16, 10 }, 1 },           // [N, C]: a fully connected layer
         { new[] { 3, 33, 4, 4 }, 1 },
         { new[] { 4, 64, 5, 5 }, 1 },      // C = 64, small spatial
-        { new[] { 3, 1, 97, 101 }, 7 },    // C = 1: 29,391 values in 7 chunks of 4,199 (the last 4,197)
-        { new[] { 5, 3, 41, 43 }, 2 },     // C = 3: 8,815 values in chunks of 4,408 and 4,407
+        { new[] { 3, 1, 97, 101 }, 7 },    // C = 1: 29,391 values in 6 chunks of 4,224 and one of 4,047
+        { new[] { 5, 3, 41, 43 }, 2 },     // C = 3: 8,815 values in chunks of 4,416 and 4,399
         { new[] { 2, 5, 61, 67 }, 1 },     // 8,174 values: under two chunks' minimum, one block per channel
-        { new[] { 9000, 2 }, 2 },          // [N, C] with a long batch: chunks of 4,500 with H*W = 1
+        { new[] { 9000, 2 }, 2 },          // [N, C] with a long batch (H*W = 1): chunks of 4,512 and 4,488
     };
 
     [NvrtcTheory]
