@@ -121,10 +121,9 @@ batchnorm_backward(float* __restrict__ dx, float* __restrict__ dgamma, float* __
 
 // ---- Split path (chunks > 1): blockIdx.x = chunk, blockIdx.y = channel; partials[c * chunks + chunk]. ----
 
-// The [begin, end) range of this block's chunk in channel order.
-__device__ __forceinline__ void bn_chunk(long long count, long long chunkLength, long long* begin, long long* end) {
-    *begin = (long long)blockIdx.x * chunkLength;
-    *end = min(count, *begin + chunkLength);
+// The end of this block's chunk [blockIdx.x * chunkLength, end) in channel order.
+__device__ __forceinline__ long long bn_chunk_end(long long count, long long chunkLength) {
+    return min(count, (blockIdx.x + 1) * chunkLength);
 }
 
 extern "C" __global__ void __launch_bounds__(BN_BLOCK)
@@ -132,8 +131,7 @@ batchnorm_forward_training_partials(float2* __restrict__ partials, const float* 
                                     int channels, long long spatial, long long chunkLength) {
     __shared__ float scratch[32];
     const int c = blockIdx.y;
-    long long begin, end;
-    bn_chunk((long long)batch * spatial, chunkLength, &begin, &end);
+    const long long begin = blockIdx.x * chunkLength, end = bn_chunk_end((long long)batch * spatial, chunkLength);
 
     float sum = 0.0f;
     for (long long j = begin + threadIdx.x; j < end; j += blockDim.x) sum += x[bn_index(j, c, channels, spatial)];
@@ -181,8 +179,7 @@ batchnorm_forward_training_apply(float* __restrict__ y, float* __restrict__ save
         runningMean[c] = (1.0f - momentum) * runningMean[c] + momentum * mean;
         runningVar[c] = (1.0f - momentum) * runningVar[c] + momentum * unbiased;
     }
-    long long begin, end;
-    bn_chunk(count, chunkLength, &begin, &end);
+    const long long begin = blockIdx.x * chunkLength, end = bn_chunk_end(count, chunkLength);
     const float a = gamma[c] * invstd, b = beta[c] - mean * a;
     for (long long j = begin + threadIdx.x; j < end; j += blockDim.x) {
         const long long i = bn_index(j, c, channels, spatial);
@@ -197,8 +194,7 @@ batchnorm_backward_partials(float2* __restrict__ partials, const float* __restri
     __shared__ float2 scratch[32];
     const int c = blockIdx.y;
     const float mean = saveMean[c], invstd = saveInvStd[c];
-    long long begin, end;
-    bn_chunk((long long)batch * spatial, chunkLength, &begin, &end);
+    const long long begin = blockIdx.x * chunkLength, end = bn_chunk_end((long long)batch * spatial, chunkLength);
 
     float2 sums = make_float2(0.0f, 0.0f);  // (sum dy, sum dy * xhat)
     for (long long j = begin + threadIdx.x; j < end; j += blockDim.x) {
@@ -233,8 +229,7 @@ batchnorm_backward_apply(float* __restrict__ dx, float* __restrict__ dgamma, flo
         dbeta[c] += sums.x;
         dgamma[c] += sums.y;
     }
-    long long begin, end;
-    bn_chunk(count, chunkLength, &begin, &end);
+    const long long begin = blockIdx.x * chunkLength, end = bn_chunk_end(count, chunkLength);
     const float meanDy = sums.x / (float)count, meanDyXhat = sums.y / (float)count;
     const float a = gamma[c] * invstd;
     for (long long j = begin + threadIdx.x; j < end; j += blockDim.x) {

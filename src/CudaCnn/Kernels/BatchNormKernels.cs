@@ -18,8 +18,9 @@ public sealed class BatchNormKernels(KernelLibrary library)
     /// <summary>BN_BLOCK, the __launch_bounds__ of every kernel in the file.</summary>
     public const uint BlockSize = 256;
 
-    /// <summary>Blocks the split aims for: about one full-occupancy wave of an H100 (132 SMs x 8 resident
-    /// 256-thread blocks = 1,056).</summary>
+    /// <summary>Blocks the split aims for: 7.8 per SM of an H100 (132 SMs), one wave where 8 blocks of 256 threads
+    /// fit per SM, 1.3 for the split kernels ptxas gives 34-40 registers (6 per SM). More blocks would add partials
+    /// and reductions, not SMs.</summary>
     public const int TargetBlocks = 1024;
 
     /// <summary>Fewest values per chunk (16 per thread): below this a block's two reductions outweigh its loads.</summary>
