@@ -54,10 +54,10 @@ public sealed class BatchNormKernels(KernelLibrary library)
         long perChannel = (long)shape.N * shape.H * shape.W;
         if (perChannel < 2)
             throw new ArgumentException($"{op}: x {shape} has {perChannel} value per channel; training needs at least 2 for the unbiased running variance", nameof(x));
-        int chunks = Workspace(op, shape, workspace);
-        if (chunks > 1)
+        var split = Workspace(op, shape, workspace);
+        if (split.Chunks > 1)
         {
-            ForwardTrainingSplit(x, gamma, beta, runningMean, runningVar, p, y, saveMean, saveInvStd, workspace!, shape, chunks);
+            ForwardTrainingSplit(x, gamma, beta, runningMean, runningVar, p, y, saveMean, saveInvStd, workspace!, shape, split);
             return;
         }
         var args = new KernelArgs();
@@ -113,10 +113,10 @@ public sealed class BatchNormKernels(KernelLibrary library)
         _launch.Tensor(op, dx, nameof(dx), shape, $"x: {shape}");
         ChannelVectors(op, shape, (gamma, nameof(gamma)), (saveMean, nameof(saveMean)), (saveInvStd, nameof(saveInvStd)),
             (dgamma, nameof(dgamma)), (dbeta, nameof(dbeta)));
-        int chunks = Workspace(op, shape, workspace);
-        if (chunks > 1)
+        var split = Workspace(op, shape, workspace);
+        if (split.Chunks > 1)
         {
-            BackwardSplit(dy, x, gamma, saveMean, saveInvStd, dx, dgamma, dbeta, workspace!, shape, chunks);
+            BackwardSplit(dy, x, gamma, saveMean, saveInvStd, dx, dgamma, dbeta, workspace!, shape, split);
             return;
         }
         var args = new KernelArgs();
@@ -136,14 +136,13 @@ public sealed class BatchNormKernels(KernelLibrary library)
 
     private void ForwardTrainingSplit(Tensor x, DeviceBuffer<float> gamma, DeviceBuffer<float> beta,
         DeviceBuffer<float> runningMean, DeviceBuffer<float> runningVar, BatchNormParams p, Tensor y,
-        DeviceBuffer<float> saveMean, DeviceBuffer<float> saveInvStd, DeviceBuffer<float> workspace, TensorShape shape, int chunks)
+        DeviceBuffer<float> saveMean, DeviceBuffer<float> saveInvStd, DeviceBuffer<float> workspace, TensorShape shape, (int Chunks, long Length) split)
     {
-        long chunkLength = Split(shape).Length;
-        var grid = PerChunk(shape, chunks);
+        var grid = PerChunk(shape, split.Chunks);
         var partials = new KernelArgs();
         partials.Add(workspace);
         partials.Add(x.Buffer);
-        AddGeometry(ref partials, shape, chunkLength);
+        AddGeometry(ref partials, shape, split.Length);
         _launch.Gpu.Launch(_launch.Kernel(ref _trainingPartials, "batchnorm_forward_training_partials"), grid, partials);
         var args = new KernelArgs();
         args.Add(y.Buffer);
@@ -155,7 +154,7 @@ public sealed class BatchNormKernels(KernelLibrary library)
         args.Add(x.Buffer);
         args.Add(gamma);
         args.Add(beta);
-        AddGeometry(ref args, shape, chunkLength);
+        AddGeometry(ref args, shape, split.Length);
         args.Add((float)p.Epsilon);
         args.Add((float)p.Momentum);
         _launch.Gpu.Launch(_launch.Kernel(ref _trainingApply, "batchnorm_forward_training_apply"), grid, args);
@@ -163,17 +162,16 @@ public sealed class BatchNormKernels(KernelLibrary library)
 
     private void BackwardSplit(Tensor dy, Tensor x, DeviceBuffer<float> gamma, DeviceBuffer<float> saveMean,
         DeviceBuffer<float> saveInvStd, Tensor dx, DeviceBuffer<float> dgamma, DeviceBuffer<float> dbeta,
-        DeviceBuffer<float> workspace, TensorShape shape, int chunks)
+        DeviceBuffer<float> workspace, TensorShape shape, (int Chunks, long Length) split)
     {
-        long chunkLength = Split(shape).Length;
-        var grid = PerChunk(shape, chunks);
+        var grid = PerChunk(shape, split.Chunks);
         var partials = new KernelArgs();
         partials.Add(workspace);
         partials.Add(dy.Buffer);
         partials.Add(x.Buffer);
         partials.Add(saveMean);
         partials.Add(saveInvStd);
-        AddGeometry(ref partials, shape, chunkLength);
+        AddGeometry(ref partials, shape, split.Length);
         _launch.Gpu.Launch(_launch.Kernel(ref _backwardPartials, "batchnorm_backward_partials"), grid, partials);
         var args = new KernelArgs();
         args.Add(dx.Buffer);
@@ -185,7 +183,7 @@ public sealed class BatchNormKernels(KernelLibrary library)
         args.Add(gamma);
         args.Add(saveMean);
         args.Add(saveInvStd);
-        AddGeometry(ref args, shape, chunkLength);
+        AddGeometry(ref args, shape, split.Length);
         _launch.Gpu.Launch(_launch.Kernel(ref _backwardApply, "batchnorm_backward_apply"), grid, args);
     }
 
@@ -197,18 +195,18 @@ public sealed class BatchNormKernels(KernelLibrary library)
         args.Add(chunkLength);
     }
 
-    /// <summary>The chunk count for the shape, after checking the workspace it needs (none for one chunk).</summary>
-    private int Workspace(string op, TensorShape shape, DeviceBuffer<float>? workspace)
+    /// <summary>The shape's split, after checking the workspace it needs (none for one chunk).</summary>
+    private (int Chunks, long Length) Workspace(string op, TensorShape shape, DeviceBuffer<float>? workspace)
     {
-        int chunks = Chunks(shape);
-        if (chunks == 1) return 1;
+        var split = Split(shape);
+        if (split.Chunks == 1) return split;
         long needed = WorkspaceElements(shape);
         if (workspace is null)
-            throw new ArgumentException($"{op}: x {shape} is split into {chunks} chunks per channel and needs a workspace of {needed} floats; got none", nameof(workspace));
+            throw new ArgumentException($"{op}: x {shape} is split into {split.Chunks} chunks per channel and needs a workspace of {needed} floats; got none", nameof(workspace));
         _launch.Device(op, workspace, nameof(workspace));
         if (workspace.Length < needed)
             throw new ArgumentException($"{op}: workspace has {workspace.Length} elements, expected at least {needed} for x {shape}", nameof(workspace));
-        return chunks;
+        return split;
     }
 
     /// <summary>The chunk count and the values per chunk (a multiple of 32, so that on planes of a multiple of 32
