@@ -6,19 +6,20 @@ using CudaCnn.Runtime;
 namespace CudaCnn.Checks;
 
 /// <summary>kernels/batchnorm.cu and kernels/softmax.cu against the reference: batch norm training, inference and
-/// backward on NCHW and [N, C] shapes; softmax and cross-entropy on LeNet, odd and AlexNet class counts.</summary>
+/// backward on NCHW and [N, C] shapes, on one block per channel and split over blocks; softmax and cross-entropy on LeNet, odd and AlexNet class counts.</summary>
 internal static class NormalizationChecks
 {
     private static readonly BatchNormParams Bn = new(epsilon: 1e-5, momentum: 0.1);
 
     public static IEnumerable<KernelCheck> Cases()
     {
-        foreach (var dims in new[] { new[] { 2, 3, 5, 7 }, [1, 7, 13, 11], [16, 10] })
+        // The last two are split over blocks per channel (BatchNormKernels.Chunks: 2 and 7).
+        foreach (var dims in new[] { new[] { 2, 3, 5, 7 }, [1, 7, 13, 11], [16, 10], [5, 3, 41, 43], [3, 1, 97, 101] })
         {
             var x = new TensorShape(dims);
-            yield return new("batchnorm", "batchnorm_forward_training", x.ToString(), c => BatchNorm(c, x, BnOutput.TrainingY));
+            yield return new("batchnorm", BnKernel("batchnorm_forward_training", x), x.ToString(), c => BatchNorm(c, x, BnOutput.TrainingY));
             yield return new("batchnorm", "batchnorm_forward_inference", x.ToString(), c => BatchNorm(c, x, BnOutput.InferenceY));
-            yield return new("batchnorm", "batchnorm_backward", x.ToString(), c => BatchNorm(c, x, BnOutput.Dx));
+            yield return new("batchnorm", BnKernel("batchnorm_backward", x), x.ToString(), c => BatchNorm(c, x, BnOutput.Dx));
         }
         foreach (var (rows, classes) in new[] { (16, 10), (7, 33), (5, 1000) })
         {
@@ -28,6 +29,9 @@ internal static class NormalizationChecks
             yield return new("softmax", "softmax_cross_entropy_backward", x.ToString(), c => CrossEntropy(c, x, backward: true));
         }
     }
+
+    /// <summary>The kernels a training forward or backward runs on <paramref name="x"/>: one, or the split pair.</summary>
+    private static string BnKernel(string name, TensorShape x) => BatchNormKernels.Chunks(x) > 1 ? $"{name}_partials + _apply" : name;
 
     private enum BnOutput { TrainingY, InferenceY, Dx }
 
@@ -42,7 +46,9 @@ internal static class NormalizationChecks
         var kernels = new BatchNormKernels(c.Library);
         var (xDevice, gammaDevice, betaDevice, rmDevice, rvDevice) = (c.Upload(shape, x), c.Upload(gamma), c.Upload(beta), c.Upload(rm), c.Upload(rv));
         var (y, saveMean, saveInvStd) = (c.Poisoned(shape), c.Poisoned(shape.C), c.Poisoned(shape.C));
-        kernels.ForwardTraining(xDevice, gammaDevice, betaDevice, rmDevice, rvDevice, Bn, y, saveMean, saveInvStd);
+        long workspaceElements = BatchNormKernels.WorkspaceElements(shape);
+        var workspace = workspaceElements > 0 ? c.Poisoned(workspaceElements) : null;
+        kernels.ForwardTraining(xDevice, gammaDevice, betaDevice, rmDevice, rvDevice, Bn, y, saveMean, saveInvStd, workspace);
         var (expectedMean, expectedInvStd, expected) = (new float[shape.C], new float[shape.C], new float[shape.Elements]);
         BatchNormReference.TrainingForward(x, shape, gamma, beta, Bn, expected, rm, rv, expectedMean, expectedInvStd);
         switch (output)
@@ -56,7 +62,7 @@ internal static class NormalizationChecks
                 return TensorComparison.Compare("bn.y (inference)", expected, yEval.ToArray(), LayerTolerances.Normalized, shape);
             default:
                 var dx = c.Poisoned(shape);
-                kernels.Backward(c.Upload(shape, dy), xDevice, gammaDevice, saveMean, saveInvStd, dx, c.Upload(new float[shape.C]), c.Upload(new float[shape.C]));
+                kernels.Backward(c.Upload(shape, dy), xDevice, gammaDevice, saveMean, saveInvStd, dx, c.Upload(new float[shape.C]), c.Upload(new float[shape.C]), workspace);
                 BatchNormReference.Backward(x, dy, shape, gamma, expectedMean, expectedInvStd, expected, new float[shape.C], new float[shape.C]);
                 return TensorComparison.Compare("bn.dx", expected, dx.ToArray(), LayerTolerances.Normalized, shape);
         }

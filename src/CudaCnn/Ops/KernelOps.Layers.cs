@@ -1,3 +1,4 @@
+using CudaCnn.Kernels;
 using CudaCnn.Runtime;
 
 namespace CudaCnn.Ops;
@@ -24,7 +25,7 @@ public sealed partial class KernelOps
     public void BatchNormTrainingForward(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
         BatchNormParams p, Tensor y, Tensor saveMean, Tensor saveInvStd) =>
         _batchNorm.ForwardTraining(x, gamma.Buffer, beta.Buffer, runningMean.Buffer, runningVar.Buffer, p, y,
-            saveMean.Buffer, saveInvStd.Buffer);
+            saveMean.Buffer, saveInvStd.Buffer, BatchNormWorkspace(x));
 
     public void BatchNormInferenceForward(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
         BatchNormParams p, Tensor y) =>
@@ -32,7 +33,16 @@ public sealed partial class KernelOps
 
     public void BatchNormBackward(Tensor dy, Tensor x, Tensor gamma, Tensor saveMean, Tensor saveInvStd, Tensor dx,
         Tensor dGamma, Tensor dBeta) =>
-        _batchNorm.Backward(dy, x, gamma.Buffer, saveMean.Buffer, saveInvStd.Buffer, dx, dGamma.Buffer, dBeta.Buffer);
+        _batchNorm.Backward(dy, x, gamma.Buffer, saveMean.Buffer, saveInvStd.Buffer, dx, dGamma.Buffer, dBeta.Buffer,
+            BatchNormWorkspace(x));
+
+    /// <summary>The shared workspace (grown, never shrunk) when batch norm splits channels over blocks; null otherwise.</summary>
+    private DeviceBuffer<float>? BatchNormWorkspace(Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        long elements = BatchNormKernels.WorkspaceElements(x.Shape);
+        return elements == 0 ? null : _workspace.AtLeast(elements);
+    }
 
     /// <summary>The per-row losses go to a reused scratch buffer; loss[0] gets their mean on the device.</summary>
     public void CrossEntropyForward(Tensor logits, DeviceBuffer<int> labels, Tensor probs, DeviceBuffer<float> loss)

@@ -83,6 +83,26 @@ public sealed class LaunchAllocationTests : IDisposable
         });
     }
 
+    /// <summary>A shape batch norm splits over blocks (2 chunks per channel): the ops' shared workspace is reused.</summary>
+    [NvrtcFact]
+    public void Steady_state_split_batch_norm_launches_allocate_nothing()
+    {
+        var shape = new TensorShape(2, 2, 64, 64);
+        Assert.Equal(2, BatchNormKernels.Chunks(shape));
+        var channel = new TensorShape(shape.C);
+        using var x = _context.Filled(shape);
+        using var y = _context.Filled(shape);
+        using var gamma = _context.Filled(channel);
+        using var mean = _context.Filled(channel);
+        using var invStd = _context.Filled(channel);
+        var p = new BatchNormParams();
+        AssertNoAllocation(() =>
+        {
+            _context.Ops.BatchNormTrainingForward(x, gamma, gamma, mean, invStd, p, y, mean, invStd);
+            _context.Ops.BatchNormBackward(y, x, gamma, mean, invStd, y, gamma, gamma);
+        });
+    }
+
     public static TheoryData<string> MemoryCases() =>
         new(MemoryBenchCases.For("t", new TensorShape(2, 4, 8, 8), new TensorShape(2, 4, 8, 8), new TensorShape(2, 64),
             parameters: 256, copyBytes: 4096).Select(c => c.Name));

@@ -22,6 +22,8 @@ public class LayerCountersTests(ITestOutputHelper output)
     private sealed record Case(string Kernel, long Elements, Loads Loads, bool StoresIdeal, Action<SimHarness> Run);
 
     private static readonly TensorShape Image = new(2, 4, 8, 8);
+    /// <summary>Batch norm's split path: 8,192 values per channel in 2 chunks of one 64x64 plane each.</summary>
+    private static readonly TensorShape Split = new(2, 2, 64, 64);
     private static readonly Pool2dParams Pool2x2 = new(2);
     private static readonly Pool2dParams Pool3x3 = new(3, stride: 2);
 
@@ -67,6 +69,10 @@ public class LayerCountersTests(ITestOutputHelper output)
         new("batchnorm_backward", Image.Elements, Loads.AtMostIdeal, true, s =>
             new BatchNormKernels(s.Library).Backward(Ones(s, Image), Ones(s, Image), Ones(s, Image.C), Ones(s, Image.C), Ones(s, Image.C),
                 s.Poisoned(Image), Ones(s, Image.C), Ones(s, Image.C))),
+        new("batchnorm_forward_training_partials", Split.Elements, Loads.Ideal, true, BatchNormSplitForward),
+        new("batchnorm_forward_training_apply", Split.Elements, Loads.AtMostIdeal, true, BatchNormSplitForward),
+        new("batchnorm_backward_partials", Split.Elements, Loads.AtMostIdeal, true, BatchNormSplitBackward),
+        new("batchnorm_backward_apply", Split.Elements, Loads.AtMostIdeal, true, BatchNormSplitBackward),
         new("softmax_cross_entropy_forward", 8 * 1000, Loads.Ideal, true, s =>
             new SoftmaxKernels(s.Library).CrossEntropyForward(Ones(s, new TensorShape(8, 1000)), s.Upload(new int[8]), s.Poisoned(new TensorShape(8, 1000)),
                 s.PoisonedBuffer(8), s.PoisonedBuffer(1))),
@@ -118,6 +124,15 @@ public class LayerCountersTests(ITestOutputHelper output)
     private static DeviceBuffer<float> Ones(SimHarness sim, long n) => sim.Upload(Enumerable.Repeat(1f, (int)n).ToArray());
 
     private static Tensor Ones(SimHarness sim, TensorShape shape) => sim.Upload(shape, Enumerable.Repeat(1f, (int)shape.Elements).ToArray());
+
+    private static void BatchNormSplitForward(SimHarness s) =>
+        new BatchNormKernels(s.Library).ForwardTraining(Ones(s, Split), Ones(s, Split.C), Ones(s, Split.C), Ones(s, Split.C), Ones(s, Split.C),
+            new BatchNormParams(), s.Poisoned(Split), s.PoisonedBuffer(Split.C), s.PoisonedBuffer(Split.C),
+            s.PoisonedBuffer(BatchNormKernels.WorkspaceElements(Split)));
+
+    private static void BatchNormSplitBackward(SimHarness s) =>
+        new BatchNormKernels(s.Library).Backward(Ones(s, Split), Ones(s, Split), Ones(s, Split.C), Ones(s, Split.C), Ones(s, Split.C),
+            s.Poisoned(Split), Ones(s, Split.C), Ones(s, Split.C), s.PoisonedBuffer(BatchNormKernels.WorkspaceElements(Split)));
 
     private static void MaxBackward(SimHarness sim, Pool2dParams p)
     {
