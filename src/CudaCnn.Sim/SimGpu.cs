@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using CudaCnn.Native;
 using CudaCnn.Runtime;
@@ -226,7 +225,7 @@ public sealed class SimGpu : IGpu
     public void Synchronize() { }
 
     /// <summary>A host wall-clock timer: it measures interpretation time, not GPU time.</summary>
-    public IGpuTimer CreateTimer() => new WallClockTimer();
+    public IGpuTimer CreateTimer() => new HostTimer();
 
     public void Dispose()
     {
@@ -235,14 +234,5 @@ public sealed class SimGpu : IGpu
         foreach (var m in _modules) m.Dispose();
         _modules.Clear();
         lock (_idleWorkers) _idleWorkers.Clear();
-    }
-
-    private sealed class WallClockTimer : IGpuTimer
-    {
-        private readonly Stopwatch _watch = new();
-        public void Start() => _watch.Restart();
-        public void Stop() => _watch.Stop();
-        public float ElapsedMilliseconds => (float)_watch.Elapsed.TotalMilliseconds;
-        public void Dispose() { }
     }
 }

@@ -1,3 +1,5 @@
+using CudaCnn.Runtime;
+
 namespace CudaCnn.Benchmarking;
 
 /// <summary>How a case is timed: warm-up runs, then <see cref="Repeats"/> timings of K runs (K from the case)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -77,7 +76,7 @@ public sealed unsafe class HostMemoryDevice(long? totalMemoryBytes = null) : IGp
     /// <summary>Nothing to wait for: every operation completes before it returns.</summary>
     public void Synchronize() { }
 
-    public IGpuTimer CreateTimer() => new StopwatchTimer();
+    public IGpuTimer CreateTimer() => new HostTimer();
 
     public void Dispose()
     {
@@ -89,14 +88,5 @@ public sealed unsafe class HostMemoryDevice(long? totalMemoryBytes = null) : IGp
         long bytes = count * sizeof(T);
         _table.CheckRange(ptr, bytes, argument);
         return new Span<T>((void*)ptr.Address, checked((int)count));
-    }
-
-    private sealed class StopwatchTimer : IGpuTimer
-    {
-        private long _start, _stop;
-        public void Start() => _start = Stopwatch.GetTimestamp();
-        public void Stop() => _stop = Stopwatch.GetTimestamp();
-        public float ElapsedMilliseconds => (float)Stopwatch.GetElapsedTime(_start, _stop).TotalMilliseconds;
-        public void Dispose() { }
     }
 }
